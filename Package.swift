@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "handbook",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "handbook", targets: ["handbook"]),
+        .executable(name: "handbook-check", targets: ["handbook-check"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        // The only module that imports CCmark: parses Markdown into Swift values and frees all C memory.
+        .target(name: "CmarkBridge", dependencies: ["CCmark"]),
+        // Checklist and quiz definitions, validation, working-day calendar, grading. No C, no I/O.
+        .target(name: "HandbookForms"),
+        // Search index building. No C, no I/O.
+        .target(name: "HandbookSearch"),
+        .target(
+            name: "HandbookCore",
+            dependencies: [
+                "CmarkBridge", "HandbookForms", "HandbookSearch", "Yams",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(
+            name: "HandbookCommands",
+            dependencies: [
+                "HandbookCore", "HandbookForms",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "handbook", dependencies: ["HandbookCommands"]),
+        .executableTarget(name: "handbook-check", dependencies: ["HandbookCommands"]),
+        .testTarget(name: "CmarkBridgeTests", dependencies: ["CmarkBridge"]),
+        .testTarget(name: "HandbookFormsTests", dependencies: ["HandbookForms"]),
+        .testTarget(name: "HandbookSearchTests", dependencies: ["HandbookSearch"]),
+        .testTarget(name: "HandbookCoreTests", dependencies: ["HandbookCore"]),
+        .testTarget(name: "CLITests", dependencies: ["HandbookCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
