@@ -1,0 +1,248 @@
+/// Renders a `MarkdownNode` tree to HTML exactly as libcmark's HTML renderer does (same escaping, same
+/// line breaks, same tight-list handling), plus heading `id`s and generated blocks.
+///
+/// In safe mode (the default) raw HTML becomes `<!-- raw HTML omitted -->` and `javascript:`, `vbscript:`,
+/// `file:` and non-image `data:` URLs become empty, as with `cmark` without `--unsafe`.
+public struct HTMLRenderer: Sendable {
+    public var allowRawHTML: Bool
+
+    public init(allowRawHTML: Bool = false) {
+        self.allowRawHTML = allowRawHTML
+    }
+
+    public func render(_ node: MarkdownNode) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        renderBlock(node, tightParent: false, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Renders inline children only (e.g. a heading's text for a table of contents).
+    public func renderInlines(of node: MarkdownNode) -> String {
+        var out: [UInt8] = []
+        for child in node.children { renderInline(child, into: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let rawHTMLOmitted = Array("<!-- raw HTML omitted -->".utf8)
+
+    private func newline(_ out: inout [UInt8]) {
+        if let last = out.last, last != UInt8(ascii: "\n") { out.append(UInt8(ascii: "\n")) }
+    }
+
+    private func renderBlock(_ node: MarkdownNode, tightParent: Bool, into out: inout [UInt8]) {
+        switch node.kind {
+        case .document:
+            for child in node.children { renderBlock(child, tightParent: false, into: &out) }
+        case .blockQuote:
+            newline(&out)
+            out += Array("<blockquote>\n".utf8)
+            for child in node.children { renderBlock(child, tightParent: false, into: &out) }
+            newline(&out)
+            out += Array("</blockquote>\n".utf8)
+        case .list(let list):
+            newline(&out)
+            if !list.isOrdered {
+                out += Array("<ul>\n".utf8)
+            } else if list.start == 1 {
+                out += Array("<ol>\n".utf8)
+            } else {
+                out += Array("<ol start=\"\(list.start)\">\n".utf8)
+            }
+            for item in node.children { renderBlock(item, tightParent: list.isTight, into: &out) }
+            newline(&out)
+            out += Array((list.isOrdered ? "</ol>\n" : "</ul>\n").utf8)
+        case .item:
+            newline(&out)
+            out += Array("<li>".utf8)
+            for child in node.children { renderBlock(child, tightParent: tightParent, into: &out) }
+            out += Array("</li>\n".utf8)
+        case .heading(let level):
+            newline(&out)
+            out += Array("<h\(level)".utf8)
+            if let anchor = node.anchor {
+                out += Array(" id=\"".utf8)
+                HTMLEscaping.escapeHTML(anchor, into: &out)
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(UInt8(ascii: ">"))
+            for child in node.children { renderInline(child, into: &out) }
+            out += Array("</h\(level)>\n".utf8)
+        case .codeBlock(let info, let literal):
+            newline(&out)
+            let language = info.utf8.prefix { !HTMLEscaping.isSpace($0) }
+            if language.isEmpty {
+                out += Array("<pre><code>".utf8)
+            } else {
+                out += Array("<pre><code class=\"language-".utf8)
+                HTMLEscaping.escapeHTML(language, into: &out)
+                out += Array("\">".utf8)
+            }
+            HTMLEscaping.escapeHTML(literal.utf8, into: &out)
+            out += Array("</code></pre>\n".utf8)
+        case .htmlBlock(let literal):
+            newline(&out)
+            if allowRawHTML { out += Array(literal.utf8) } else { out += Self.rawHTMLOmitted }
+            newline(&out)
+        case .generatedHTML(let html):
+            newline(&out)
+            out += Array(html.utf8)
+            newline(&out)
+        case .thematicBreak:
+            newline(&out)
+            out += Array("<hr />\n".utf8)
+        case .paragraph:
+            if tightParent {
+                for child in node.children { renderInline(child, into: &out) }
+            } else {
+                newline(&out)
+                out += Array("<p>".utf8)
+                for child in node.children { renderInline(child, into: &out) }
+                out += Array("</p>\n".utf8)
+            }
+        default:
+            renderInline(node, into: &out)
+        }
+    }
+
+    private func renderInline(_ node: MarkdownNode, into out: inout [UInt8]) {
+        switch node.kind {
+        case .text(let literal):
+            HTMLEscaping.escapeHTML(literal.utf8, into: &out)
+        case .softBreak:
+            out.append(UInt8(ascii: "\n"))
+        case .lineBreak:
+            out += Array("<br />\n".utf8)
+        case .code(let literal):
+            out += Array("<code>".utf8)
+            HTMLEscaping.escapeHTML(literal.utf8, into: &out)
+            out += Array("</code>".utf8)
+        case .htmlInline(let literal):
+            if allowRawHTML { out += Array(literal.utf8) } else { out += Self.rawHTMLOmitted }
+        case .emphasis:
+            out += Array("<em>".utf8)
+            for child in node.children { renderInline(child, into: &out) }
+            out += Array("</em>".utf8)
+        case .strong:
+            out += Array("<strong>".utf8)
+            for child in node.children { renderInline(child, into: &out) }
+            out += Array("</strong>".utf8)
+        case .link(let destination, let title):
+            out += Array("<a href=\"".utf8)
+            if allowRawHTML || !HTMLEscaping.isDangerousURL(destination) {
+                HTMLEscaping.escapeHref(destination, into: &out)
+            }
+            out.append(UInt8(ascii: "\""))
+            if !title.isEmpty {
+                out += Array(" title=\"".utf8)
+                HTMLEscaping.escapeHTML(title.utf8, into: &out)
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(UInt8(ascii: ">"))
+            for child in node.children { renderInline(child, into: &out) }
+            out += Array("</a>".utf8)
+        case .image(let source, let title):
+            out += Array("<img src=\"".utf8)
+            if allowRawHTML || !HTMLEscaping.isDangerousURL(source) {
+                HTMLEscaping.escapeHref(source, into: &out)
+            }
+            out += Array("\" alt=\"".utf8)
+            for child in node.children { renderPlain(child, into: &out) }
+            if !title.isEmpty {
+                out += Array("\" title=\"".utf8)
+                HTMLEscaping.escapeHTML(title.utf8, into: &out)
+            }
+            out += Array("\" />".utf8)
+        case .generatedHTML(let html):
+            out += Array(html.utf8)
+        default:
+            for child in node.children { renderBlock(child, tightParent: false, into: &out) }
+        }
+    }
+
+    /// Image alt text: the literal text of the descendants, as cmark's "plain" mode writes it.
+    private func renderPlain(_ node: MarkdownNode, into out: inout [UInt8]) {
+        switch node.kind {
+        case .text(let literal), .code(let literal), .htmlInline(let literal):
+            HTMLEscaping.escapeHTML(literal.utf8, into: &out)
+        case .softBreak, .lineBreak:
+            out.append(UInt8(ascii: " "))
+        default:
+            for child in node.children { renderPlain(child, into: &out) }
+        }
+    }
+}
+
+/// The escaping rules of cmark's houdini functions, on UTF-8 bytes.
+public enum HTMLEscaping {
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
+    }
+
+    /// Escapes `&`, `<`, `>` and `"` (cmark's non-secure HTML escaping).
+    public static func escapeHTML<S: Sequence>(_ bytes: S, into out: inout [UInt8]) where S.Element == UInt8 {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "&"): out += [0x26, 0x61, 0x6D, 0x70, 0x3B]                 // &amp;
+            case UInt8(ascii: "<"): out += [0x26, 0x6C, 0x74, 0x3B]                       // &lt;
+            case UInt8(ascii: ">"): out += [0x26, 0x67, 0x74, 0x3B]                       // &gt;
+            case UInt8(ascii: "\""): out += [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]          // &quot;
+            default: out.append(byte)
+            }
+        }
+    }
+
+    public static func escapeHTML(_ string: String, into out: inout [UInt8]) {
+        escapeHTML(string.utf8, into: &out)
+    }
+
+    /// Escapes a string for use as HTML text or a quoted attribute value.
+    public static func escapeHTML(_ string: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(string.utf8.count)
+        escapeHTML(string.utf8, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let hrefSafe: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in Array("-_.+!*(),%#@?=;:/$".utf8) { table[Int(byte)] = true }
+        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
+        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
+        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
+        return table
+    }()
+
+    /// Percent-encodes a URL as cmark's `houdini_escape_href` does; `&` and `'` become entities.
+    public static func escapeHref(_ url: String, into out: inout [UInt8]) {
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in url.utf8 {
+            if hrefSafe[Int(byte)] {
+                out.append(byte)
+            } else if byte == UInt8(ascii: "&") {
+                out += Array("&amp;".utf8)
+            } else if byte == UInt8(ascii: "'") {
+                out += Array("&#x27;".utf8)
+            } else {
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            }
+        }
+    }
+
+    public static func escapeHref(_ url: String) -> String {
+        var out: [UInt8] = []
+        escapeHref(url, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// cmark's `_scan_dangerous_url`: script-capable schemes, and `data:` other than common images.
+    public static func isDangerousURL(_ url: String) -> Bool {
+        let lower = url.prefix(20).lowercased()
+        if lower.hasPrefix("javascript:") || lower.hasPrefix("vbscript:") || lower.hasPrefix("file:") { return true }
+        if lower.hasPrefix("data:") {
+            let safeImages = ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"]
+            return !safeImages.contains { lower.hasPrefix($0) }
+        }
+        return false
+    }
+}
