@@ -1,0 +1,99 @@
+import CmarkBridge
+import Foundation
+
+public struct BuildOptions: Sendable {
+    /// The project folder holding `handbook.yml`, `content/` and `theme/`.
+    public var root: URL
+    public var configFile: String = "handbook.yml"
+    public var outputOverride: String?
+    public var editionOverride: SiteConfig.Edition?
+    public var transformers: [any BlockTransformer]
+
+    public init(root: URL, transformers: [any BlockTransformer] = []) {
+        self.root = root
+        self.transformers = transformers
+    }
+}
+
+public struct BuildReport: Sendable {
+    public var pages: Int
+    public var blockCounts: [String: Int]
+    public var outputDirectory: URL
+    public var stageSeconds: [(stage: BuildStage, seconds: Double)]
+    public var totalSeconds: Double
+
+    public var summary: String {
+        let blocks = blockCounts.keys.sorted().map { "\(blockCounts[$0]!) \($0)\(blockCounts[$0]! == 1 ? "" : "s")" }
+        let parts = ["\(pages) pages"] + blocks
+        return "built " + parts.joined(separator: ", ") + String(format: " in %.2f s", totalSeconds) + " → \(outputDirectory.lastPathComponent)/"
+    }
+}
+
+/// A section of a page for the search index: the text under one heading.
+public struct IndexedSection: Sendable {
+    public var pageTitle: String
+    public var heading: String
+    public var anchor: String
+    public var pageOutputPath: String
+    public var text: String
+}
+
+/// Runs the build pipeline: load → parse → transform → render → index → emit.
+/// Any stage that finds errors stops the build; the previous output folder is left as it was.
+public struct Builder: Sendable {
+    public let options: BuildOptions
+    /// Receives progress lines (`--verbose`).
+    public let log: @Sendable (String) -> Void
+    /// Turns the collected sections into site files (path → contents); provided by the search module.
+    public let indexer: @Sendable ([IndexedSection]) -> [String: String]
+
+    public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in },
+                indexer: @escaping @Sendable ([IndexedSection]) -> [String: String] = { _ in [:] }) {
+        self.options = options
+        self.log = log
+        self.indexer = indexer
+    }
+
+    public func build() throws(BuildFailure) -> BuildReport {
+        let started = Date()
+        var timings: [(BuildStage, Double)] = []
+        func timed<T>(_ stage: BuildStage, _ body: () throws(BuildFailure) -> T) throws(BuildFailure) -> T {
+            let t0 = Date()
+            let result = try body()
+            let seconds = Date().timeIntervalSince(t0)
+            timings.append((stage, seconds))
+            log("[\(timings.count)/6] " + stage.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", seconds * 1000))
+            return result
+        }
+
+        var site = try timed(.load) { () throws(BuildFailure) in try SiteLoader.load(options) }
+        try timed(.parse) { () throws(BuildFailure) in Self.parse(&site) }
+        let transformed = try timed(.transform) { () throws(BuildFailure) in try Transformer(site: site, transformers: options.transformers).run() }
+        site.pages = transformed.pages
+        var files = try timed(.render) { () throws(BuildFailure) in try PageRenderer(site: site, transformed: transformed, transformers: options.transformers).renderAll() }
+        let indexFiles = try timed(.index) { () throws(BuildFailure) in indexer(transformed.sections) }
+        files.merge(indexFiles) { $1 }
+        try timed(.emit) { () throws(BuildFailure) in try Emitter(site: site).emit(files) }
+
+        return BuildReport(pages: site.pages.count, blockCounts: transformed.blockCounts, outputDirectory: site.outputDirectory,
+                           stageSeconds: timings, totalSeconds: Date().timeIntervalSince(started))
+    }
+
+    static func parse(_ site: inout LoadedSite) {
+        let parsed = site.pages.parallelMap { page -> MarkdownNode in CmarkParser.parse(page.body) }
+        for index in site.pages.indices { site.pages[index].tree = parsed[index] }
+    }
+}
+
+/// Everything the load stage read from disk.
+public struct LoadedSite: Sendable {
+    public var root: URL
+    public var config: SiteConfig
+    public var configPath: String
+    public var theme: Theme
+    public var pages: [Page]
+    /// Non-Markdown files in the content folder, relative to it; copied to the site as they are.
+    public var contentAssets: [String]
+    public var contentDirectory: URL
+    public var outputDirectory: URL
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The emit stage: writes everything into a fresh folder beside the output, then swaps it in.
+/// If anything fails, the temporary folder is removed and the previous output is left untouched.
+struct Emitter {
+    let site: LoadedSite
+
+    func emit(_ files: [String: String]) throws(BuildFailure) {
+        let fm = FileManager.default
+        let output = site.outputDirectory
+        let parent = output.deletingLastPathComponent()
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).staging-\(pid)")
+        let retired = parent.appendingPathComponent(".\(output.lastPathComponent).old-\(pid)")
+        let display = site.config.outputDirectory
+        do {
+            try? fm.removeItem(at: staging)
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            for (path, contents) in files {
+                let url = staging.appendingPathComponent(path)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(contents.utf8).write(to: url)
+            }
+            try copy(site.theme.assetFiles, from: site.theme.directory.appendingPathComponent("assets"), to: staging.appendingPathComponent("assets"))
+            try copy(site.contentAssets, from: site.contentDirectory, to: staging)
+            if fm.fileExists(atPath: output.path) {
+                try fm.moveItem(at: output, to: retired)
+                do {
+                    try fm.moveItem(at: staging, to: output)
+                } catch {
+                    try? fm.moveItem(at: retired, to: output)
+                    throw error
+                }
+                try? fm.removeItem(at: retired)
+            } else {
+                try fm.moveItem(at: staging, to: output)
+            }
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw BuildFailure([Diagnostic(stage: .emit, file: display, message: "cannot write the site: \(error.localizedDescription)",
+                                           hint: "check that the folder is writable and the disk is not full")])
+        }
+    }
+
+    private func copy(_ files: [String], from source: URL, to destination: URL) throws {
+        let fm = FileManager.default
+        for file in files {
+            let target = destination.appendingPathComponent(file)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if fm.fileExists(atPath: target.path) { continue }
+            try fm.copyItem(at: source.appendingPathComponent(file), to: target)
+        }
+    }
+}

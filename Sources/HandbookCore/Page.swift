@@ -1,0 +1,38 @@
+import CmarkBridge
+import Foundation
+
+/// One Markdown page as it moves through the pipeline.
+public struct Page: Sendable {
+    /// Path relative to the content folder, with `/`, e.g. `05-complaints.md`.
+    public var sourcePath: String
+    /// Path shown in diagnostics, relative to the project root, e.g. `content/05-complaints.md`.
+    public var displayPath: String
+    public var source: SourceText
+    public var frontMatter: FrontMatter
+    public var body: String
+    public var tree: MarkdownNode?
+    public var headings: [Heading] = []
+    public var anchors: Set<String> = []
+    public var bodyHTML: String = ""
+    public var checklistIDs: [String] = []
+    public var quizIDs: [String] = []
+
+    public struct Heading: Sendable, Equatable {
+        public var level: Int
+        public var id: String
+        public var text: String
+        public var html: String
+    }
+
+    /// Output path relative to the site root: `05-complaints.html`.
+    public var outputPath: String {
+        String(sourcePath.dropLast(3)) + ".html"
+    }
+
+    /// Relative prefix from this page to the site root: "" or "../" per folder level.
+    public var rootPrefix: String {
+        String(repeating: "../", count: sourcePath.split(separator: "/").count - 1)
+    }
+
+    public var title: String { frontMatter.title }
+}

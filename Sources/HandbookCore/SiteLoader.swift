@@ -1,0 +1,77 @@
+import Foundation
+
+/// The load stage: config, theme, pages with front matter, page order.
+enum SiteLoader {
+    static func load(_ options: BuildOptions) throws(BuildFailure) -> LoadedSite {
+        let root = options.root.standardizedFileURL
+        let configURL = root.appendingPathComponent(options.configFile)
+        guard let configText = try? String(contentsOf: configURL, encoding: .utf8) else {
+            throw BuildFailure([Diagnostic(stage: .load, file: options.configFile, message: "cannot read the site config",
+                                           hint: "create \(options.configFile) with at least `title: 销售与客户服务手册`")])
+        }
+        var config = try SiteConfig.parse(configText, file: options.configFile)
+        if let edition = options.editionOverride { config.edition = edition }
+        if let output = options.outputOverride { config.outputDirectory = output }
+
+        let contentDir = root.appendingPathComponent(config.contentDirectory).standardizedFileURL
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: contentDir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw BuildFailure([Diagnostic(stage: .load, file: options.configFile, message: "content folder `\(config.contentDirectory)` does not exist",
+                                           hint: "create it or set `content:` in \(options.configFile)")])
+        }
+        let all = ProjectFiles.files(under: contentDir)
+        let markdown = all.filter { $0.hasSuffix(".md") }
+        let assets = all.filter { !$0.hasSuffix(".md") }
+
+        var problems: [Diagnostic] = []
+        var pages: [Page] = []
+        for path in markdown {
+            let display = config.contentDirectory + "/" + path
+            guard let data = FileManager.default.contents(atPath: contentDir.appendingPathComponent(path).path),
+                  let text = String(data: data, encoding: .utf8) else {
+                problems.append(Diagnostic(stage: .load, file: display, message: "the file is not valid UTF-8 text", hint: "save it as UTF-8"))
+                continue
+            }
+            let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
+            let (yaml, body, _) = FrontMatter.split(normalized)
+            do {
+                let matter = try FrontMatter.parse(yaml, file: display)
+                pages.append(Page(sourcePath: path, displayPath: display, source: SourceText(path: display, text: normalized),
+                                  frontMatter: matter, body: body))
+            } catch {
+                problems += error.diagnostics
+            }
+        }
+        if markdown.isEmpty {
+            problems.append(Diagnostic(stage: .load, file: config.contentDirectory, message: "no Markdown pages found", hint: "add a page such as content/01-general.md"))
+        }
+        var seenIDs: [String: String] = [:]
+        for page in pages {
+            let id = page.frontMatter.id ?? String(page.sourcePath.dropLast(3))
+            if let other = seenIDs[id] {
+                problems.append(Diagnostic(stage: .load, file: page.displayPath, line: 2, message: "page id `\(id)` is also used by \(other)", hint: "give one page a different `id`"))
+            }
+            seenIDs[id] = page.displayPath
+            if ["index.md", "404.md", "search.md"].contains(page.sourcePath) {
+                problems.append(Diagnostic(stage: .load, file: page.displayPath, message: "`\(page.sourcePath)` would overwrite a generated page",
+                                           hint: "rename the file; the home, 404 and search pages are made by the theme"))
+            }
+        }
+        let themeDir = root.appendingPathComponent(config.themeDirectory)
+        var theme: Theme?
+        do {
+            theme = try Theme.load(from: themeDir, language: config.language, displayRoot: root)
+        } catch {
+            problems += error.diagnostics
+        }
+        guard problems.isEmpty, let theme else { throw BuildFailure(problems) }
+
+        pages.sort { a, b in
+            let (oa, ob) = (a.frontMatter.order ?? Int.max, b.frontMatter.order ?? Int.max)
+            return oa != ob ? oa < ob : a.sourcePath < b.sourcePath
+        }
+        return LoadedSite(root: root, config: config, configPath: options.configFile, theme: theme, pages: pages,
+                          contentAssets: assets, contentDirectory: contentDir,
+                          outputDirectory: root.appendingPathComponent(config.outputDirectory).standardizedFileURL)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Mustache
+import Yams
+
+/// Templates, UI strings and asset files of a theme folder.
+public struct Theme: Sendable {
+    public let directory: URL
+    public let library: MustacheLibrary
+    public let strings: [String: String]
+    /// Asset files relative to `assets/`.
+    public let assetFiles: [String]
+
+    static let requiredTemplates = ["page", "home", "404", "search"]
+
+    /// Loads every `*.mustache` under the theme folder (partials by their relative name, e.g. `partials/head`)
+    /// and the locale file for `language`.
+    public static func load(from directory: URL, language: String, displayRoot: URL) throws(BuildFailure) -> Theme {
+        let fm = FileManager.default
+        let display = { (url: URL) in ProjectFiles.displayPath(url, root: displayRoot) }
+        var problems: [Diagnostic] = []
+        var library = MustacheLibrary()
+        let templateFiles = ProjectFiles.files(under: directory, withExtension: "mustache").filter { !$0.hasPrefix("assets/") }
+        for relative in templateFiles {
+            let url = directory.appendingPathComponent(relative)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                problems.append(Diagnostic(stage: .load, file: display(url), message: "cannot read template"))
+                continue
+            }
+            do {
+                try library.register(text, named: String(relative.dropLast(".mustache".count)))
+            } catch {
+                var line = 1, column = 1
+                if let parserError = error as? MustacheTemplate.ParserError {
+                    line = parserError.context.lineNumber
+                    column = parserError.context.columnNumber
+                }
+                problems.append(Diagnostic(stage: .load, file: display(url), line: line, column: column,
+                                           message: "template syntax error: \(error)", hint: "check that every {{#section}} has a matching {{/section}}"))
+            }
+        }
+        for name in requiredTemplates where library.getTemplate(named: name) == nil {
+            problems.append(Diagnostic(stage: .load, file: display(directory.appendingPathComponent("\(name).mustache")),
+                                       message: "the theme has no `\(name).mustache` template",
+                                       hint: "every theme needs page, home, 404 and search templates"))
+        }
+        let localeURL = directory.appendingPathComponent("locales/\(language).yml")
+        var strings: [String: String] = [:]
+        if let text = try? String(contentsOf: localeURL, encoding: .utf8) {
+            do {
+                guard let node = try YAMLParsing.compose(text, file: display(localeURL), stage: .load) else { throw BuildFailure([]) }
+                for (key, keyNode, value) in YAMLMapping(node: node).pairs {
+                    if let s = value.string, value.isScalar { strings[key] = s } else {
+                        let pos = keyNode.position()
+                        problems.append(Diagnostic(stage: .load, file: display(localeURL), line: pos.line, column: pos.column,
+                                                   message: "locale string `\(key)` must be text"))
+                    }
+                }
+            } catch let failure as BuildFailure {
+                problems += failure.diagnostics
+            } catch {
+                problems.append(Diagnostic(stage: .load, file: display(localeURL), message: "\(error)"))
+            }
+        } else {
+            problems.append(Diagnostic(stage: .load, file: display(localeURL), message: "the theme has no locale file for `\(language)`",
+                                       hint: "add theme/locales/\(language).yml with the UI strings"))
+        }
+        if !problems.isEmpty { throw BuildFailure(problems) }
+        let assetsDir = directory.appendingPathComponent("assets")
+        let assets = fm.fileExists(atPath: assetsDir.path) ? ProjectFiles.files(under: assetsDir) : []
+        return Theme(directory: directory, library: library, strings: strings, assetFiles: assets)
+    }
+
+    public func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}
+
+enum ProjectFiles {
+    /// Regular files below `directory`, as sorted `/`-separated relative paths, skipping dot files.
+    static func files(under directory: URL, withExtension ext: String? = nil) -> [String] {
+        let base = directory.standardizedFileURL.path
+        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey],
+                                                              options: [.skipsHiddenFiles]) else { return [] }
+        var result: [String] = []
+        for case let url as URL in enumerator {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            if let ext, url.pathExtension != ext { continue }
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(base) else { continue }
+            result.append(String(path.dropFirst(base.count + 1)))
+        }
+        return result.sorted()
+    }
+
+    static func displayPath(_ url: URL, root: URL) -> String {
+        let path = url.standardizedFileURL.path, base = root.standardizedFileURL.path
+        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
+    }
+}

@@ -1,0 +1,264 @@
+import CmarkBridge
+import Foundation
+
+/// Result of the transform stage.
+struct TransformedSite: Sendable {
+    var pages: [Page]
+    var sections: [IndexedSection]
+    var blockCounts: [String: Int]
+    /// Data files from the block transformers (path → contents).
+    var dataFiles: [String: String]
+    /// Per page output path: the transformer languages it uses.
+    var languagesByPage: [String: Set<String>]
+}
+
+/// The transform stage: heading ids, fenced blocks, then links and block references against all anchors.
+struct Transformer {
+    let pages: [Page]
+    let contentAssets: [String]
+    let config: SiteConfig
+    let transformers: [any BlockTransformer]
+    /// Off for a single document (`handbook render`): its links cannot be checked against other pages.
+    var checkReferences = true
+
+    init(site: LoadedSite, transformers: [any BlockTransformer]) {
+        self.pages = site.pages
+        self.contentAssets = site.contentAssets
+        self.config = site.config
+        self.transformers = transformers
+    }
+
+    init(document: Page, config: SiteConfig, transformers: [any BlockTransformer]) {
+        self.pages = [document]
+        self.contentAssets = []
+        self.config = config
+        self.transformers = transformers
+        self.checkReferences = false
+    }
+
+    func run() throws(BuildFailure) -> TransformedSite {
+        var problems: [Diagnostic] = []
+        var pages = self.pages
+        var artifacts: [String: [any Sendable]] = [:]
+        var references: [BlockReference] = []
+        var blockTexts: [String: [Int: String]] = [:]
+        var languagesByPage: [String: Set<String>] = [:]
+        let byLanguage = Dictionary(transformers.map { ($0.language, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Pass 1: headings and blocks, page by page (anchors must all be known before links are checked).
+        for index in pages.indices {
+            var page = pages[index]
+            guard var tree = page.tree else { continue }
+            var ids = HeadingIDGenerator()
+            var headings: [Page.Heading] = []
+            var anchors: Set<String> = []
+            var texts: [Int: String] = [:]
+            var blockNumber = 0
+            tree.children = tree.children.map { node in
+                transformNode(node, page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
+                              artifacts: &artifacts, references: &references, texts: &texts, blockNumber: &blockNumber,
+                              languages: &languagesByPage[page.outputPath, default: []], problems: &problems)
+            }
+            page.tree = tree
+            page.headings = headings
+            page.anchors = anchors
+            pages[index] = page
+            blockTexts[page.sourcePath] = texts
+        }
+        if !problems.isEmpty { throw BuildFailure(problems) }
+        guard checkReferences else {
+            return TransformedSite(pages: pages, sections: [], blockCounts: [:], dataFiles: [:], languagesByPage: languagesByPage)
+        }
+
+        // Pass 2: links and references.
+        let resolver = LinkResolver(anchors: Dictionary(uniqueKeysWithValues: pages.map { ($0.sourcePath, $0.anchors) }),
+                                    assets: Set(contentAssets))
+        for index in pages.indices {
+            guard var tree = pages[index].tree else { continue }
+            tree = resolveLinks(tree, page: pages[index], resolver: resolver, problems: &problems)
+            pages[index].tree = tree
+        }
+        var resolvedCites: [String: String] = [:]
+        for reference in references {
+            let key = ReferenceKey.make(page: reference.pagePath, target: reference.target)
+            switch resolver.resolve(reference.target, from: reference.pagePath) {
+            case .rewritten(let url):
+                // Data files live at the site root, so cites are resolved relative to it.
+                resolvedCites[key] = Self.siteRelative(url, from: reference.pagePath)
+            case .external:
+                if reference.target.hasPrefix("#") {
+                    resolvedCites[key] = String(reference.pagePath.dropLast(3)) + ".html" + reference.target
+                } else {
+                    problems.append(Diagnostic(stage: .transform, file: reference.displayPath, line: reference.line, column: reference.column,
+                                               message: "cite `\(reference.target)` is not a handbook page",
+                                               hint: "cite a clause as `page.md#第N条` or `#第N条`"))
+                }
+            case .missingPage(let target):
+                problems.append(Diagnostic(stage: .transform, file: reference.displayPath, line: reference.line, column: reference.column,
+                                           message: "cite `\(reference.target)` names a page that does not exist (`\(target)`)",
+                                           hint: "check the file name in content/"))
+            case .missingAnchor(let target, let anchor):
+                problems.append(Diagnostic(stage: .transform, file: reference.displayPath, line: reference.line, column: reference.column,
+                                           message: "cite `\(reference.target)`: \(target) has no heading `#\(anchor)`",
+                                           hint: Self.anchorHint(anchor, in: resolver.anchors[target] ?? [])))
+            }
+        }
+        if !problems.isEmpty { throw BuildFailure(problems) }
+
+        var dataFiles: [String: String] = [:]
+        var counts: [String: Int] = [:]
+        for transformer in transformers {
+            let collected = artifacts[transformer.language] ?? []
+            counts[transformer.language] = collected.count
+            do {
+                dataFiles.merge(try transformer.finish(artifacts: collected, resolvedCites: resolvedCites, config: config)) { $1 }
+            } catch {
+                problems += error.diagnostics
+            }
+        }
+        if !problems.isEmpty { throw BuildFailure(problems) }
+
+        let sections = pages.flatMap { Self.sections(of: $0, blockTexts: blockTexts[$0.sourcePath] ?? [:]) }
+        return TransformedSite(pages: pages, sections: sections, blockCounts: counts, dataFiles: dataFiles, languagesByPage: languagesByPage)
+    }
+
+    /// `05-complaints.html#x` written relative to a page in a folder → relative to the site root.
+    static func siteRelative(_ url: String, from page: String) -> String {
+        let depth = page.split(separator: "/").count - 1
+        let folder = page.split(separator: "/").dropLast().joined(separator: "/")
+        var rest = url
+        for _ in 0..<depth where rest.hasPrefix("../") { rest.removeFirst(3) }
+        return depth > 0 && !url.hasPrefix("../") ? folder + "/" + rest : rest
+    }
+
+    static func anchorHint(_ anchor: String, in anchors: Set<String>) -> String {
+        let close = anchors.sorted().filter { $0.contains(anchor) || anchor.contains($0) }.prefix(3)
+        if !close.isEmpty { return "did you mean " + close.map { "#\($0)" }.joined(separator: ", ") + "?" }
+        return "headings get ids from their text; `### 第31条 …` gets `#第31条`; or add `{#id}` to a heading"
+    }
+
+    private func transformNode(_ node: MarkdownNode, page: Page, ids: inout HeadingIDGenerator, headings: inout [Page.Heading],
+                               anchors: inout Set<String>, byLanguage: [String: any BlockTransformer],
+                               artifacts: inout [String: [any Sendable]], references: inout [BlockReference],
+                               texts: inout [Int: String], blockNumber: inout Int, languages: inout Set<String>,
+                               problems: inout [Diagnostic]) -> MarkdownNode {
+        var node = node
+        switch node.kind {
+        case .heading(let level):
+            var text = node.plainText
+            var explicit: String?
+            if let split = HeadingIDGenerator.explicitID(in: text), case .text(let last)? = node.children.last?.kind,
+               let lastSplit = HeadingIDGenerator.explicitID(in: last) {
+                explicit = split.id
+                text = split.text
+                node.children[node.children.count - 1].kind = .text(lastSplit.text)
+                if lastSplit.text.isEmpty { node.children.removeLast() }
+            }
+            let id = ids.makeID(for: text, explicit: explicit)
+            if explicit != nil, anchors.contains(id) {
+                problems.append(Diagnostic(stage: .transform, file: page.displayPath, line: node.start.line,
+                                           column: page.source.characterColumn(line: node.start.line, byteColumn: node.start.column),
+                                           message: "heading id `\(id)` is used twice on this page", hint: "choose another `{#id}`"))
+            }
+            node.anchor = id
+            anchors.insert(id)
+            headings.append(Page.Heading(level: level, id: id, text: text, html: HTMLRenderer().renderInlines(of: node)))
+            return node
+        case .codeBlock(let info, let literal):
+            let language = String(info.split(separator: " ", maxSplits: 1).first ?? "")
+            guard let transformer = byLanguage[language] else { return node }
+            let block = FencedBlock(info: info, literal: literal, pagePath: page.sourcePath, displayPath: page.displayPath,
+                                    contentLine: node.start.line + 1,
+                                    contentColumn: page.source.characterColumn(line: node.start.line, byteColumn: node.start.column))
+            do {
+                let result = try transformer.transform(block)
+                artifacts[language, default: []].append(result.artifact)
+                references += result.references
+                for anchor in result.anchors {
+                    if anchors.contains(anchor) {
+                        problems.append(Diagnostic(stage: .transform, file: page.displayPath, line: node.start.line,
+                                                   message: "id `\(anchor)` is used twice on this page", hint: "give the block a different id"))
+                    }
+                    anchors.insert(anchor)
+                }
+                languages.insert(language)
+                texts[blockNumber] = result.searchText
+                blockNumber += 1
+                return MarkdownNode(kind: .generatedHTML(result.html), start: node.start, end: node.end)
+            } catch {
+                problems += error.diagnostics
+                return node
+            }
+        default:
+            node.children = node.children.map {
+                transformNode($0, page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
+                              artifacts: &artifacts, references: &references, texts: &texts, blockNumber: &blockNumber,
+                              languages: &languages, problems: &problems)
+            }
+            return node
+        }
+    }
+
+    private func resolveLinks(_ node: MarkdownNode, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) -> MarkdownNode {
+        var node = node
+        func check(_ destination: String) -> String {
+            let line = node.start.line
+            let column = page.source.characterColumn(line: line, byteColumn: node.start.column)
+            switch resolver.resolve(destination, from: page.sourcePath) {
+            case .external:
+                return destination
+            case .rewritten(let url):
+                return url
+            case .missingPage(let target):
+                problems.append(Diagnostic(stage: .transform, file: page.displayPath, line: line, column: column,
+                                           message: "link to `\(destination)`: no such page or file (`\(target)`)",
+                                           hint: "link to a .md file in the content folder, relative to this page"))
+            case .missingAnchor(let target, let anchor):
+                problems.append(Diagnostic(stage: .transform, file: page.displayPath, line: line, column: column,
+                                           message: "link to `\(destination)`: \(target) has no heading `#\(anchor)`",
+                                           hint: Self.anchorHint(anchor, in: resolver.anchors[target] ?? [])))
+            }
+            return destination
+        }
+        switch node.kind {
+        case .link(let destination, let title):
+            node.kind = .link(destination: check(destination), title: title)
+        case .image(let source, let title):
+            node.kind = .image(source: check(source), title: title)
+        default:
+            break
+        }
+        node.children = node.children.map { resolveLinks($0, page: page, resolver: resolver, problems: &problems) }
+        return node
+    }
+
+    /// Splits a page into search sections at its top-level h2/h3 headings.
+    static func sections(of page: Page, blockTexts: [Int: String]) -> [IndexedSection] {
+        guard let tree = page.tree else { return [] }
+        var sections: [IndexedSection] = []
+        var current = IndexedSection(pageTitle: page.title, heading: page.title, anchor: "", pageOutputPath: page.outputPath,
+                                     text: page.frontMatter.summary ?? "")
+        var blockNumber = 0
+        for child in tree.children {
+            if case .heading(let level) = child.kind, level <= 3 {
+                if !current.text.isEmpty || current.anchor.isEmpty { sections.append(current) }
+                current = IndexedSection(pageTitle: page.title, heading: page.headings.first { $0.id == child.anchor }?.text ?? child.plainText,
+                                         anchor: child.anchor ?? "", pageOutputPath: page.outputPath, text: "")
+                continue
+            }
+            var text = child.plainText
+            Self.generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &text)
+            if !text.isEmpty { current.text += (current.text.isEmpty ? "" : " ") + text }
+        }
+        sections.append(current)
+        return sections
+    }
+
+    private static func generatedTexts(in node: MarkdownNode, blockTexts: [Int: String], blockNumber: inout Int, into text: inout String) {
+        if case .generatedHTML = node.kind {
+            if let blockText = blockTexts[blockNumber] { text += " " + blockText }
+            blockNumber += 1
+        }
+        for child in node.children { generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &text) }
+    }
+}
