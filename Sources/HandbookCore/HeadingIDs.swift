@@ -3,7 +3,7 @@ import Foundation
 /// Readable, unique heading ids that keep Chinese characters.
 ///
 /// `{#id}` at the end of a heading wins; a heading starting `第N条` gets `第N条` (stable clause anchors);
-/// otherwise a slug: letters (Han included), digits, `-`, `_` kept, ASCII lowercased, other runs → `-`.
+/// otherwise a slug (NFKC-normalised): letters (Han included), digits, `-`, `_` kept, ASCII lowercased, other runs → `-`.
 /// An empty or digits-only slug is prefixed with `section-`. Duplicates on a page get `-2`, `-3`, ….
 public struct HeadingIDGenerator: Sendable {
     private var used: [String: Int] = [:]
@@ -36,7 +36,8 @@ public struct HeadingIDGenerator: Sendable {
     public static func slug(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingDash = false
-        for scalar in text.unicodeScalars {
+        // NFKC folds full-width Latin letters and digits (Ａ１) to ASCII before lowercasing.
+        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
             let keep = scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal || scalar == "_" || scalar == "-"
             if keep {
                 if pendingDash && !out.isEmpty { out.append("-") }

@@ -1,1 +1,113 @@
+import Foundation
 import Testing
+
+/// Runs the built `handbook` and `handbook-check` binaries and checks stdout, stderr and exit status.
+struct CLITests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binDirectory: URL {
+        if let dir = ProcessInfo.processInfo.environment["HANDBOOK_BIN"] { return URL(fileURLWithPath: dir) }
+        // The test bundle sits next to the executables in .build/<triple>/<configuration>/.
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ tool: String, _ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Result {
+        var executable = binDirectory.appendingPathComponent(tool)
+        if !FileManager.default.fileExists(atPath: executable.path) {
+            executable = repo.appendingPathComponent(".build/debug/\(tool)")
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A scratch copy of the fixture sites (so builds can write `site/` and tests can tamper with files).
+    static func scratchSites() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hb-cli-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: repo.appendingPathComponent("Tests/Fixtures/sites"), to: dir)
+        return dir
+    }
+
+    @Test func buildPrintsSummaryAndWritesSite() throws {
+        let sites = try Self.scratchSites()
+        defer { try? FileManager.default.removeItem(at: sites) }
+        let result = try Self.run("handbook", ["build", "--root", sites.appendingPathComponent("basic").path, "--verbose"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("built 3 pages"))
+        for stage in ["load", "parse", "transform", "render", "index", "emit"] {
+            #expect(result.stderr.contains("] \(stage)"), "no timing for \(stage)")
+        }
+        #expect(FileManager.default.fileExists(atPath: sites.appendingPathComponent("basic/site/guide/detail.html").path))
+    }
+
+    @Test(arguments: ["broken-link", "bad-front-matter", "bad-config"])
+    func failedBuildLeavesPreviousSiteUntouched(name: String) throws {
+        let sites = try Self.scratchSites()
+        defer { try? FileManager.default.removeItem(at: sites) }
+        let root = sites.appendingPathComponent(name)
+        let previous = root.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: previous, withIntermediateDirectories: true)
+        try "earlier build".write(to: previous.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+
+        let result = try Self.run("handbook", ["build", "--root", root.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.range(of: #"^(content/[a-z.]+|handbook\.yml):\d+:\d+: error: \[load|transform\]"#,
+                                    options: .regularExpression) != nil, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("previous site was left unchanged"))
+        #expect(try String(contentsOf: previous.appendingPathComponent("index.html"), encoding: .utf8) == "earlier build")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".site") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func successfulBuildReplacesPreviousSite() throws {
+        let sites = try Self.scratchSites()
+        defer { try? FileManager.default.removeItem(at: sites) }
+        let root = sites.appendingPathComponent("basic")
+        let stale = root.appendingPathComponent("site/stale.html")
+        try FileManager.default.createDirectory(at: stale.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "old".write(to: stale, atomically: true, encoding: .utf8)
+        #expect(try Self.run("handbook", ["build", "--root", root.path]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+    }
+
+    @Test func renderIsLikeCmarkWithHeadingIDs() throws {
+        let markdown = "# 投诉处理\n\n<div>raw</div>\n\n*强调* [链接](https://example.com)\n"
+        let safe = try Self.run("handbook", ["render", "-"], stdin: markdown)
+        #expect(safe.status == 0)
+        #expect(safe.stdout == "<h1 id=\"投诉处理\">投诉处理</h1>\n<!-- raw HTML omitted -->\n<p><em>强调</em> <a href=\"https://example.com\">链接</a></p>\n")
+        let trusted = try Self.run("handbook", ["render", "--trusted", "-"], stdin: markdown)
+        #expect(trusted.stdout.contains("<div>raw</div>"))
+    }
+
+    @Test func renderMissingFileExits2() throws {
+        let result = try Self.run("handbook", ["render", "/nonexistent/x.md"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot read"))
+    }
+
+    @Test func badEditionIsAUsageError() throws {
+        let result = try Self.run("handbook", ["build", "--edition", "final"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--edition must be"))
+    }
+}

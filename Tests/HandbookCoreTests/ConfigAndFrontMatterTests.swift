@@ -1,0 +1,96 @@
+import Testing
+@testable import HandbookCore
+
+struct ConfigTests {
+    @Test func decodesAllKeys() throws {
+        let config = try SiteConfig.parse("""
+            title: 手册
+            language: en
+            baseURL: https://example.com/hb/
+            allowRawHTML: true
+            edition: exam
+            version: "2025.2"
+            """, file: "handbook.yml")
+        #expect(config.title == "手册")
+        #expect(config.language == "en")
+        #expect(config.allowRawHTML)
+        #expect(config.edition == .exam)
+        #expect(config.version == "2025.2")
+    }
+
+    @Test func unknownKeyIsAnErrorWithPositionAndSuggestion() {
+        #expect {
+            try SiteConfig.parse("title: 手册\n  \nthme: x\n", file: "handbook.yml")
+        } throws: { error in
+            let d = (error as! BuildFailure).diagnostics
+            return d.count == 1 && d[0].line == 3 && d[0].column == 1 && d[0].message.contains("`thme`")
+                && (d[0].hint ?? "").contains("did you mean `theme`?") && d[0].stage == .load
+        }
+    }
+
+    @Test func missingTitleAndWrongTypes() {
+        #expect {
+            try SiteConfig.parse("allowRawHTML: maybe\nedition: final\n", file: "handbook.yml")
+        } throws: { error in
+            let messages = (error as! BuildFailure).diagnostics.map(\.message)
+            return messages.count == 3 && messages.contains { $0.contains("allowRawHTML") }
+                && messages.contains { $0.contains("edition") } && messages.contains { $0.contains("no `title`") }
+        }
+    }
+
+    @Test func yamlSyntaxErrorHasLine() {
+        #expect {
+            try SiteConfig.parse("title: 手册\nversion: [1, 2\n", file: "handbook.yml")
+        } throws: { error in
+            let d = (error as! BuildFailure).diagnostics
+            return d.count == 1 && d[0].line >= 2 && d[0].message.hasPrefix("invalid YAML")
+        }
+    }
+}
+
+struct FrontMatterTests {
+    @Test func splitKeepsLineNumbers() {
+        let (yaml, body, bodyLine) = FrontMatter.split("---\ntitle: 页\n---\n正文\n")
+        #expect(yaml == "title: 页")
+        #expect(bodyLine == 4)
+        #expect(body.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(of: "正文") == 3)
+    }
+
+    @Test func strictKeys() {
+        #expect {
+            try FrontMatter.parse("title: 页\nauthor: 张三\neffective: 2025/01/01", file: "content/a.md")
+        } throws: { error in
+            let d = (error as! BuildFailure).diagnostics
+            return d.count == 2 && d[0].line == 3 && d[0].message.contains("`author`") && d[1].message.contains("effective")
+        }
+    }
+
+    @Test func missingFrontMatter() {
+        #expect(throws: BuildFailure.self) { try FrontMatter.parse(nil, file: "content/a.md") }
+    }
+
+    @Test func allKeys() throws {
+        let matter = try FrontMatter.parse("title: 投诉\norder: 5\nid: complaints\nsummary: 摘要\nowner: 客服部\neffective: 2025-01-01\nversion: \"1.2\"", file: "a.md")
+        #expect(matter == FrontMatter(title: "投诉", order: 5, id: "complaints", summary: "摘要", owner: "客服部", effective: "2025-01-01", version: "1.2"))
+    }
+}
+
+struct LinkResolverTests {
+    let resolver = LinkResolver(anchors: ["a.md": ["x"], "dir/b.md": ["第3条"]], assets: ["img/logo.png"])
+
+    @Test func rewritesAndChecks() {
+        #expect(resolver.resolve("dir/b.md#第3条", from: "a.md") == .rewritten("dir/b.html#第3条"))
+        #expect(resolver.resolve("dir/b.md#%E7%AC%AC3%E6%9D%A1", from: "a.md") == .rewritten("dir/b.html#%E7%AC%AC3%E6%9D%A1"))
+        #expect(resolver.resolve("../a.md#x", from: "dir/b.md") == .rewritten("../a.html#x"))
+        #expect(resolver.resolve("b.md", from: "dir/c.md") == .rewritten("../dir/b.html"))
+        #expect(resolver.resolve("c.md", from: "a.md") == .missingPage("c.md"))
+        #expect(resolver.resolve("a.md#y", from: "dir/b.md") == .missingPage("dir/a.md"))
+        #expect(resolver.resolve("../a.md#y", from: "dir/b.md") == .missingAnchor(page: "a.md", anchor: "y"))
+        #expect(resolver.resolve("#x", from: "a.md") == .external)
+        #expect(resolver.resolve("#nope", from: "a.md") == .missingAnchor(page: "a.md", anchor: "nope"))
+        #expect(resolver.resolve("https://example.com/x.md", from: "a.md") == .external)
+        #expect(resolver.resolve("mailto:kf@example.com", from: "a.md") == .external)
+        #expect(resolver.resolve("img/logo.png", from: "a.md") == .external)
+        #expect(resolver.resolve("img/missing.png", from: "a.md") == .missingPage("img/missing.png"))
+    }
+}
