@@ -1,0 +1,13 @@
+# The two commands a fresh machine needs (each installs what it is missing):
+#   make site   build the handbook from content/ into site/
+#   make test   run every test
+.PHONY: site test bench clean
+
+site:
+	scripts/build-site.sh
+
+test:
+	scripts/test.sh
+
+clean:
+	rm -rf .build site test-output

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit, fixture and CLI tests; then builds the real handbook and runs the
+# browser tests (headless Chromium, pages opened from disk) against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-deps.sh test
+
+swift build --build-tests
+swift test --skip-build
+
+# The real handbook, built by the same binary the CLI tests ran.
+.build/debug/handbook build --output site
+/usr/bin/python3 -m pytest -q -p no:cacheprovider Tests/browser
