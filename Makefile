@@ -11,3 +11,7 @@ test:
 
 clean:
 	rm -rf .build site test-output
+
+bench:
+	scripts/ensure-deps.sh build
+	scripts/bench.py

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""The project's benchmark: builds a deterministic synthetic Chinese corpus with the release binary.
+
+    scripts/bench.py [--pages 5000] [--runs 5] [--json] [--keep DIR]
+
+Generates N pages (default 5,000) in chapters of 100, with headings, lists, block quotes, emphasis,
+internal links, and a checklist and a quiz in one page out of twenty; builds it several times and
+reports the median wall time, pages per second, peak resident memory and the share of each stage;
+checks 10,000 generated submissions with handbook-check; reports the search index size.
+"""
+import argparse
+import gzip
+import json
+import os
+import pathlib
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+HAN = ("客户服务投诉处理销售合同回访满意度调查报价审批订单物流交付安装验收维修保养档案分类拜访接待"
+       "培训考核激励质量改进监督部门经理主管员工记录时间工作日小时当天上报解决方案责任产品价格市场")
+WORDS = [HAN[i:i + 2] for i in range(0, len(HAN) - 1, 2)]
+
+
+def sentence(rng, n=None):
+    n = n or rng.randint(8, 20)
+    return "".join(rng.choice(WORDS) for _ in range(n)) + rng.choice(["。", "；", "，并及时上报。", "。"])
+
+
+def paragraph(rng, page_count, chapter, index):
+    parts = [sentence(rng) for _ in range(rng.randint(3, 6))]
+    k = rng.randrange(len(parts))
+    parts[k] = f"**{parts[k][:-1]}**。"
+    if rng.random() < 0.5:
+        target = rng.randrange(page_count)
+        parts.append(f"参见[相关规定](../{chapter_of(target)}/p{target:05d}.md#第{target * 10 + 1}条)。")
+    if rng.random() < 0.3:
+        parts.append(f"*{sentence(rng, 5)}*")
+    return "".join(parts)
+
+
+def chapter_of(index):
+    return f"ch{index // 100:03d}"
+
+
+CHECKLIST = """```checklist
+id: form-{n}
+title: 投诉处理记录 {n}
+version: 1
+cite: "#第{clause}条"
+fields:
+  - {{id: receivedAt, type: datetime, label: 受理时间, required: true}}
+  - {{id: ourFault, type: yesno, label: 是否我方责任, required: true}}
+  - {{id: solvedAt, type: datetime, label: 提出方案时间, requiredIf: {{field: ourFault, equals: true}}}}
+  - {{id: kind, type: choice, label: 投诉类别, options: [质量, 服务, 交付], other: true}}
+  - {{id: score, type: rating, label: 满意度}}
+  - id: items
+    type: group
+    label: 投诉项目
+    repeat: {{min: 1, max: 5}}
+    fields:
+      - {{id: product, type: text, label: 产品, required: true}}
+      - {{id: qty, type: number, label: 数量, min: 0, integer: true}}
+rules:
+  - {{id: solve-in-3-days, type: deadline, from: receivedAt, to: solvedAt, within: {{workingDays: 3}}, when: {{field: ourFault, equals: true}}, message: 须在3个工作日内提出方案, cite: "#第{clause}条"}}
+```
+"""
+
+QUIZ = """```quiz
+id: quiz-{n}
+title: 自测 {n}
+passMark: 80
+questions:
+  - {{id: q1, type: single, prompt: 咨询须在多长时间内答复？, options: [12小时, 24小时, 3天], answer: 24小时, explanation: 见本条。, cite: "#第{clause}条"}}
+  - {{id: q2, type: truefalse, prompt: 投诉须当天上报。, answer: true, explanation: 见本条。, cite: "#第{clause}条"}}
+  - {{id: q3, type: multiple, prompt: 哪些须上报？, options: [质量, 服务, 天气], answer: [质量, 服务], explanation: 见本条。, cite: "#第{clause}条"}}
+  - {{id: q4, type: fill, prompt: 方案须在几个工作日内提出？, answer: ["3", 三], explanation: 见本条。, cite: "#第{clause}条"}}
+  - {{id: q5, type: order, prompt: 排序, items: [受理, 调查, 处理, 回访], explanation: 见本条。, cite: "#第{clause}条"}}
+```
+"""
+
+
+def generate(root, pages, seed=20251123):
+    rng = random.Random(seed)
+    content = root / "content"
+    if root.exists():
+        shutil.rmtree(root)
+    content.mkdir(parents=True)
+    (root / "handbook.yml").write_text(
+        f"title: 基准手册\nlanguage: zh-CN\nversion: bench\ntheme: {REPO / 'theme'}\n", encoding="utf-8")
+    total = 0
+    for i in range(pages):
+        chapter = chapter_of(i)
+        (content / chapter).mkdir(exist_ok=True)
+        lines = ["---", f"title: 第{i + 1}页 {rng.choice(WORDS)}{rng.choice(WORDS)}", f"order: {i}",
+                 f"summary: {sentence(rng, 6)}", "---", ""]
+        for s in range(6):
+            clause = i * 10 + s + 1
+            lines += [f"## 第{clause}条 {rng.choice(WORDS)}{rng.choice(WORDS)}", "", paragraph(rng, pages, chapter, i), ""]
+            if s % 2 == 0:
+                lines += [f"- {sentence(rng, 6)}" for _ in range(4)] + [""]
+            if s % 3 == 1:
+                lines += [f"> {sentence(rng)}", ""]
+            lines += [f"### {rng.choice(WORDS)}细则 {s}", "", paragraph(rng, pages, chapter, i), ""]
+        if i % 20 == 0:
+            lines += [CHECKLIST.format(n=i, clause=i * 10 + 1), QUIZ.format(n=i, clause=i * 10 + 2)]
+        text = "\n".join(lines)
+        total += len(text.encode())
+        (content / chapter / f"p{i:05d}.md").write_text(text, encoding="utf-8")
+    return total
+
+
+def run_build(binary, root, verbose=True):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(binary), "build", "--root", str(root), "--verbose"], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"build failed:\n{proc.stderr[-3000:]}")
+    stages = {m.group(1): float(m.group(2)) for m in re.finditer(r"\] (\w+)\s+([\d.]+) ms", proc.stderr)}
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, stages, max(peak_kb, before)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--submissions", type=int, default=10000)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--keep", help="generate the corpus into this folder and keep it")
+    args = ap.parse_args()
+
+    subprocess.run(["swift", "build", "-c", "release"], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    binary = REPO / ".build/release/handbook"
+    root = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="hb-bench-")) / "corpus"
+    size = generate(root, args.pages)
+
+    runs = [run_build(binary, root) for _ in range(args.runs)]
+    walls = [r[0] for r in runs]
+    median = statistics.median(walls)
+    stage_totals = {}
+    for _, stages, _ in runs:
+        for k, v in stages.items():
+            stage_totals.setdefault(k, []).append(v)
+    stage_ms = {k: statistics.median(v) for k, v in stage_totals.items()}
+    stage_sum = sum(stage_ms.values()) or 1
+    peak_mb = max(r[2] for r in runs) / 1024
+
+    site = root / "site"
+    out_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    index_files = [p for p in (site / "assets").rglob("*") if p.is_file() and "search" in p.name or "search/" in str(p.relative_to(site))]
+    index_raw = sum(p.stat().st_size for p in index_files)
+    index_gz = sum(len(gzip.compress(p.read_bytes())) for p in index_files)
+
+    result = {
+        "pages": args.pages, "markdown_mb": round(size / 1e6, 2), "runs": args.runs,
+        "median_s": round(median, 3), "min_s": round(min(walls), 3), "pages_per_s": round(args.pages / median),
+        "peak_rss_mb": round(peak_mb, 1), "output_mb": round(out_bytes / 1e6, 1),
+        "stage_ms": {k: round(v, 1) for k, v in stage_ms.items()},
+        "stage_share": {k: f"{100 * v / stage_sum:.0f}%" for k, v in stage_ms.items()},
+        "search_index_raw_kb": round(index_raw / 1024), "search_index_gzip_kb": round(index_gz / 1024),
+    }
+    check = REPO / ".build/release/handbook-check"
+    if check.exists() and args.submissions:
+        result.update(bench_check(check, root, args.submissions))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(f"corpus: {args.pages} pages, {result['markdown_mb']} MB Markdown; {os.cpu_count()} cores")
+        print(f"{'full build (median of ' + str(args.runs) + ')':<34}{median:>9.3f} s   (min {min(walls):.3f} s)")
+        print(f"{'pages per second':<34}{result['pages_per_s']:>9}")
+        print(f"{'peak resident memory':<34}{peak_mb:>9.1f} MB")
+        print(f"{'output size':<34}{result['output_mb']:>9} MB")
+        for k, v in stage_ms.items():
+            print(f"  stage {k:<28}{v:>9.1f} ms  {result['stage_share'][k]:>4}")
+        print(f"{'search index (raw / gzip)':<34}{result['search_index_raw_kb']:>9} KB / {result['search_index_gzip_kb']} KB")
+        if "check_s" in result:
+            print(f"{'handbook-check ' + str(result['submissions']) + ' submissions':<34}{result['check_s']:>9.3f} s")
+    if not args.keep:
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def bench_check(binary, root, count):
+    """Generates `count` submissions for the corpus' first form and times one handbook-check run over them."""
+    defs = root / "site" / "forms" / "definitions.json"
+    if not defs.exists():
+        return {}
+    data = json.loads(defs.read_text(encoding="utf-8"))
+    forms = data.get("forms", data)
+    form_id, entry = next(iter(forms.items()))
+    folder = root / "submissions"
+    folder.mkdir(exist_ok=True)
+    rng = random.Random(7)
+    for i in range(count):
+        day = rng.randint(3, 27)
+        values = {"receivedAt": f"2025-03-{day:02d}T09:30:00+08:00", "ourFault": rng.random() < 0.5,
+                  "solvedAt": f"2025-03-{min(day + rng.randint(0, 6), 31):02d}T17:00:00+08:00",
+                  "kind": rng.choice(["质量", "服务", "交付"]), "score": rng.randint(1, 5),
+                  "items": [{"product": "P.O 42.5", "qty": rng.randint(1, 90)}]}
+        sub = {"form": form_id, "formVersion": entry["definition"]["version"], "definitionHash": entry["hash"],
+               "handbookVersion": "bench", "filledAt": "2025-04-01T10:00:00+08:00", "filledBy": "基准", "values": values}
+        (folder / f"s{i:05d}.json").write_text(json.dumps(sub, ensure_ascii=False), encoding="utf-8")
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(binary), "--definitions", str(defs), "--format", "json", str(folder)],
+                              capture_output=True, text=True)
+        times.append(time.perf_counter() - t0)
+        if proc.returncode not in (0, 1):
+            return {"check_error": proc.stderr[-500:]}
+    return {"submissions": count, "check_s": round(statistics.median(times), 3)}
+
+
+if __name__ == "__main__":
+    main()
