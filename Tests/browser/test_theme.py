@@ -82,7 +82,7 @@ def chapter_with_toc(driver, site):
     load(driver, url)
     if driver.find_elements(By.CSS_SELECTOR, ".toc-list a"):
         return url
-    for href in [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#site-nav .nav-list a")]:
+    for href in [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#site-nav .nav-chapters a")]:
         load(driver, href)
         if driver.find_elements(By.CSS_SELECTOR, ".toc-list a"):
             return href
@@ -129,12 +129,12 @@ def test_sidebar_and_prev_next_navigation(driver, site):
     first = first_chapter_url(driver, site)
     load(driver, first)
     assert page_problems(driver) == []
-    sidebar_links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#site-nav .nav-list a")]
+    sidebar_links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#site-nav .nav-chapters a")]
     assert sidebar_links and same_page(sidebar_links[0], first)
 
     # Click through the whole sidebar.
     for href in sidebar_links:
-        link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "#site-nav .nav-list a")
+        link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "#site-nav .nav-chapters a")
                     if same_page(a.get_attribute("href"), href))
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
         link.click()

@@ -103,7 +103,7 @@
       a.className = "heading-anchor";
       a.setAttribute("href", "#" + h.id);
       a.textContent = "#";
-      a.setAttribute("aria-label", anchorText + "：" + h.textContent.trim());
+      a.setAttribute("aria-label", anchorText + (/^(zh|ja)/i.test(root.lang) ? "：" : ": ") + h.textContent.trim());
       a.addEventListener("click", function () {
         var url = window.location.href.split("#")[0] + "#" + h.id;
         if (navigator.clipboard && navigator.clipboard.writeText) {
