@@ -536,5 +536,867 @@
   };
   global.HandbookChecklist = api;
 
-  /*@@UI@@*/
+  /* ==== interactive form ====================================================================== */
+
+  if (typeof document === 'undefined') return;
+
+  var UI_TEXT = {
+    zh: {
+      progress: '已完成 {done} / {total} 项必填',
+      summaryTitle: '有 {n} 处需要修改：',
+      requiredMark: '（必填）',
+      seeClause: '依据',
+      yes: '是', no: '否', na: '不适用',
+      other: '其他', otherText: '其他，请说明',
+      addRow: '添加一项', removeRow: '删除第 {n} 项', row: '第 {n} 项',
+      rowAdded: '已添加第 {n} 项', rowRemoved: '已删除第 {n} 项',
+      rowsHint: '（{min}–{max} 项）',
+      signer: '签名人', signedAt: '签署时间', now: '填入当前时间',
+      offset: '时区 UTC{offset}',
+      filledBy: '填写人',
+      check: '检查', export: '导出 JSON', copy: '复制 JSON', import: '导入 JSON', print: '打印', clear: '清空',
+      confirmClear: '确定清空本表的全部内容吗？已自动保存的草稿也会删除。',
+      cleared: '已清空。',
+      restored: '已恢复上次保存的草稿（{at}）。',
+      saved: '草稿已自动保存。',
+      exported: '已导出 {file}。', exportedWithProblems: '已导出 {file}，但仍有 {n} 处问题。',
+      copied: '已复制 JSON。', copyFailed: '无法复制，请使用“导出 JSON”。',
+      imported: '已导入 {file}。', importWrongForm: '这个文件是表单“{form}”的记录，不是本表单（{id}）的。',
+      importBad: '无法读取这个文件：不是有效的 JSON。',
+      importVersion: '注意：文件是第 {theirs} 版表单填写的，当前为第 {ours} 版，请核对。',
+      noProblems: '检查完毕：没有发现问题。',
+      numberType: '请输入数字',
+      ratingOf: '{n} 分'
+    },
+    en: {
+      progress: '{done} of {total} required items done',
+      summaryTitle: '{n} problem(s) to fix:',
+      requiredMark: ' (required)',
+      seeClause: 'See',
+      yes: 'Yes', no: 'No', na: 'N/A',
+      other: 'Other', otherText: 'Other, please specify',
+      addRow: 'Add an entry', removeRow: 'Remove entry {n}', row: 'Entry {n}',
+      rowAdded: 'Entry {n} added', rowRemoved: 'Entry {n} removed',
+      rowsHint: ' ({min}–{max} entries)',
+      signer: 'Name', signedAt: 'Signed at', now: 'Use current time',
+      offset: 'Time zone UTC{offset}',
+      filledBy: 'Filled in by',
+      check: 'Check', export: 'Export JSON', copy: 'Copy JSON', import: 'Import JSON', print: 'Print', clear: 'Clear',
+      confirmClear: 'Clear everything in this form? The autosaved draft is deleted too.',
+      cleared: 'Cleared.',
+      restored: 'Restored the draft saved at {at}.',
+      saved: 'Draft saved.',
+      exported: 'Exported {file}.', exportedWithProblems: 'Exported {file}; {n} problem(s) remain.',
+      copied: 'JSON copied.', copyFailed: 'Could not copy; use “Export JSON”.',
+      imported: 'Imported {file}.', importWrongForm: 'This file is a record of form “{form}”, not of this form ({id}).',
+      importBad: 'Cannot read this file: it is not valid JSON.',
+      importVersion: 'Note: the file was filled in with version {theirs} of the form; this is version {ours}.',
+      noProblems: 'Checked: no problems found.',
+      numberType: 'Enter a number',
+      ratingOf: '{n}'
+    }
+  };
+
+  var OTHER_WORDS = ['其他', '其它', 'Other', 'other'];
+
+  function pageLang() {
+    return /^en/i.test(document.documentElement.lang || '') ? 'en' : 'zh';
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      var v = attrs[k];
+      if (v === undefined || v === null || v === false) return;
+      if (k === 'text') node.textContent = v;
+      else if (k === 'className') node.className = v;
+      else node.setAttribute(k, v === true ? '' : String(v));
+    });
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) return;
+      node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+  function formatOffset(minutesEast) {
+    var sign = minutesEast < 0 ? '-' : '+';
+    var a = Math.abs(minutesEast);
+    return sign + pad(Math.floor(a / 60)) + ':' + pad(a % 60);
+  }
+
+  /* A browser-local wall time "YYYY-MM-DDTHH:MM[:SS]" plus the browser's offset at that time. */
+  function localToOffsetDateTime(local) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(local || '');
+    if (!m) return undefined;
+    var d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
+    return m[1] + '-' + m[2] + '-' + m[3] + 'T' + m[4] + ':' + m[5] + ':' + (m[6] || '00') + formatOffset(-d.getTimezoneOffset());
+  }
+
+  function nowWithOffset() {
+    var d = new Date();
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' +
+      pad(d.getMinutes()) + ':' + pad(d.getSeconds()) + formatOffset(-d.getTimezoneOffset());
+  }
+
+  function nowLocalInputValue() {
+    var d = new Date();
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
+
+  function fileStamp() {
+    var d = new Date();
+    return '' + d.getFullYear() + pad(d.getMonth() + 1) + pad(d.getDate()) + '-' + pad(d.getHours()) + pad(d.getMinutes());
+  }
+
+  function parsePath(path) {
+    var tokens = [];
+    path.split('.').forEach(function (part) {
+      var m = /^([^\[]+)((?:\[\d+\])*)$/.exec(part);
+      tokens.push(m[1]);
+      (m[2].match(/\d+/g) || []).forEach(function (i) { tokens.push(+i); });
+    });
+    return tokens;
+  }
+
+  function getIn(obj, tokens) {
+    var cur = obj;
+    for (var i = 0; i < tokens.length; i++) {
+      if (cur === null || typeof cur !== 'object') return undefined;
+      cur = cur[tokens[i]];
+    }
+    return cur;
+  }
+
+  function setIn(obj, tokens, value) {
+    var cur = obj;
+    for (var i = 0; i < tokens.length - 1; i++) {
+      if (cur[tokens[i]] === null || typeof cur[tokens[i]] !== 'object') cur[tokens[i]] = typeof tokens[i + 1] === 'number' ? [] : {};
+      cur = cur[tokens[i]];
+    }
+    var last = tokens[tokens.length - 1];
+    if (value === undefined) { if (!Array.isArray(cur)) delete cur[last]; else cur[last] = undefined; }
+    else cur[last] = value;
+  }
+
+  function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
+
+  function ChecklistUI(section, entry, handbook) {
+    this.section = section;
+    this.entry = entry;
+    this.def = entry.definition;
+    this.handbook = handbook;
+    this.lang = pageLang();
+    this.t = UI_TEXT[this.lang];
+    this.prefix = 'cl-' + this.def.id;
+    this.root = document.documentElement.dataset.root || '';
+    this.storageKey = 'handbook:draft:' + this.def.id + ':' + this.def.version;
+    this.values = {};
+    this.filledBy = '';
+    this.touched = {};
+    this.showAll = false;
+    this.registry = [];
+  }
+
+  ChecklistUI.prototype.idFor = function (path, suffix) {
+    return this.prefix + '-' + path.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/-+$/, '') + (suffix ? '-' + suffix : '');
+  };
+
+  ChecklistUI.prototype.citeLink = function (cite, extraClass) {
+    if (!cite) return null;
+    var cites = this.entry.cites || {};
+    var href;
+    if (cites[cite]) href = this.root + cites[cite];
+    else if (cite.charAt(0) === '#') href = cite;
+    else href = this.root + cite.replace(/\.md(?=#|$)/, '.html');
+    var hashAt = cite.indexOf('#');
+    var label = hashAt >= 0 ? cite.slice(hashAt + 1) : cite.replace(/\.md$/, '');
+    try { label = decodeURIComponent(label); } catch (e) { /* keep as written */ }
+    return el('a', { className: 'cl-cite' + (extraClass ? ' ' + extraClass : ''), href: href }, [this.t.seeClause + ' ' + label]);
+  };
+
+  ChecklistUI.prototype.mount = function () {
+    var self = this, t = this.t, def = this.def;
+    var staticPart = this.section.querySelector('.checklist-static');
+    this.form = el('form', { className: 'checklist-form', novalidate: true, 'aria-labelledby': this.section.getAttribute('aria-labelledby') });
+    this.form.addEventListener('submit', function (e) { e.preventDefault(); });
+    if (def.description) this.form.appendChild(el('p', { className: 'checklist-description', text: def.description }));
+    var cite = this.citeLink(def.cite);
+    if (cite) this.form.appendChild(el('p', { className: 'checklist-cite' }, [cite]));
+    this.progress = el('p', { className: 'checklist-progress', id: this.prefix + '-progress', 'aria-live': 'polite' });
+    this.form.appendChild(this.progress);
+    this.summary = el('div', { className: 'checklist-summary', id: this.prefix + '-summary', role: 'alert', tabindex: '-1' });
+    this.summary.hidden = true;
+    this.form.appendChild(this.summary);
+    this.fieldsBox = el('div', { className: 'checklist-fields' });
+    this.form.appendChild(this.fieldsBox);
+
+    this.filledByInput = el('input', { type: 'text', id: this.prefix + '-filledBy', className: 'cl-input', autocomplete: 'name' });
+    this.form.appendChild(el('div', { className: 'cl-field checklist-filler' }, [
+      el('label', { 'for': this.filledByInput.id, className: 'cl-label', text: t.filledBy }), this.filledByInput]));
+
+    var actions = el('div', { className: 'checklist-actions' });
+    function button(key, handler) {
+      var b = el('button', { type: 'button', className: 'cl-button cl-action-' + key, id: self.prefix + '-' + key, text: t[key] });
+      b.addEventListener('click', handler);
+      actions.appendChild(b);
+      return b;
+    }
+    button('check', function () { self.checkAll(); });
+    button('export', function () { self.exportFile(); });
+    button('copy', function () { self.copyJSON(); });
+    this.importInput = el('input', { type: 'file', id: this.prefix + '-import', className: 'cl-file', accept: '.json,application/json' });
+    this.importInput.addEventListener('change', function () { self.importFile(); });
+    actions.appendChild(this.importInput);
+    actions.appendChild(el('label', { 'for': this.importInput.id, className: 'cl-button cl-file-label', text: t['import'] }));
+    button('print', function () { global.print(); });
+    button('clear', function () { self.clear(); });
+    this.form.appendChild(actions);
+    this.status = el('p', { className: 'checklist-status', id: this.prefix + '-status', role: 'status' });
+    this.form.appendChild(this.status);
+
+    this.form.addEventListener('input', function (e) { self.onEdit(e, false); });
+    this.form.addEventListener('change', function (e) { self.onEdit(e, true); });
+
+    var restored = this.loadDraft();
+    this.renderFields();
+    this.filledByInput.value = this.filledBy;
+    if (staticPart) staticPart.parentNode.replaceChild(this.form, staticPart);
+    else this.section.appendChild(this.form);
+    this.section.classList.add('checklist-live');
+    this.refresh();
+    if (restored) this.say(fmt(t.restored, { at: restored }));
+  };
+
+  /* ---- rendering ---- */
+
+  ChecklistUI.prototype.renderFields = function () {
+    var active = document.activeElement && document.activeElement.id;
+    this.registry = [];
+    this.fieldsBox.textContent = '';
+    var self = this;
+    (this.def.fields || []).forEach(function (field) {
+      self.fieldsBox.appendChild(self.renderField(field, field.id, null));
+    });
+    if (active) {
+      var again = document.getElementById(active);
+      if (again) again.focus();
+    }
+  };
+
+  ChecklistUI.prototype.describedBy = function (path, field, extra) {
+    var ids = [];
+    if (field.help) ids.push(this.idFor(path, 'help'));
+    if (extra) ids.push(extra);
+    ids.push(this.idFor(path, 'error'));
+    return ids.join(' ');
+  };
+
+  ChecklistUI.prototype.labelChildren = function (field) {
+    var parts = [field.label];
+    if (field.type === 'number' && field.unit) parts.push(el('span', { className: 'cl-unit-hint', text: '（' + field.unit + '）' }));
+    if (field.required === true) {
+      parts.push(el('span', { className: 'cl-req', 'aria-hidden': 'true', text: '*' }));
+    }
+    parts.push(el('span', { className: 'cl-req-text cl-visually-hidden', text: this.t.requiredMark }));
+    return parts;
+  };
+
+  ChecklistUI.prototype.renderField = function (field, path, rowInfo) {
+    var t = this.t, self = this;
+    var id = this.idFor(path);
+    var value = getIn(this.values, parsePath(path));
+    var grouped = ['yesno', 'yesnona', 'choice', 'multichoice', 'rating', 'signature', 'group'].indexOf(field.type) >= 0;
+    var wrapper = el(grouped ? 'fieldset' : 'div', {
+      className: 'cl-field cl-type-' + field.type + (field.type === 'group' && field.repeat ? ' cl-repeat' : ''),
+      'data-path': path, id: grouped ? id + '-set' : id + '-field'
+    });
+    var reg = { field: field, path: path, wrapper: wrapper, rowInfo: rowInfo, controls: [] };
+    this.registry.push(reg);
+    var labelEl = grouped
+      ? el('legend', { className: 'cl-label' }, this.labelChildren(field))
+      : el('label', { className: 'cl-label', 'for': id }, this.labelChildren(field));
+    reg.labelEl = labelEl;
+    wrapper.appendChild(labelEl);
+    if (field.help) wrapper.appendChild(el('p', { className: 'cl-help', id: this.idFor(path, 'help'), text: field.help }));
+    var describedBy = this.describedBy(path, field);
+
+    function input(attrs) {
+      attrs.id = attrs.id || id;
+      attrs['aria-describedby'] = attrs['aria-describedby'] || describedBy;
+      var node = el(attrs.tag || 'input', attrs);
+      node.removeAttribute('tag');
+      reg.controls.push(node);
+      return node;
+    }
+    function choiceList(kind, options) {
+      var box = el('div', { className: 'cl-options' });
+      options.forEach(function (opt, i) {
+        var optId = i === 0 ? id : id + '-' + i;
+        var node = input({ type: kind, id: optId, name: id, value: opt.value, className: 'cl-' + kind });
+        if (opt.checked) node.checked = true;
+        box.appendChild(el('span', { className: 'cl-option' }, [node, el('label', { 'for': optId, text: opt.label })]));
+      });
+      return box;
+    }
+
+    switch (field.type) {
+      case 'check': {
+        var cb = input({ type: 'checkbox', className: 'cl-checkbox' });
+        cb.checked = value === true;
+        wrapper.insertBefore(cb, labelEl);
+        wrapper.classList.add('cl-inline');
+        break;
+      }
+      case 'yesno':
+        wrapper.appendChild(choiceList('radio', [
+          { value: 'true', label: t.yes, checked: value === true },
+          { value: 'false', label: t.no, checked: value === false }]));
+        break;
+      case 'yesnona':
+        wrapper.appendChild(choiceList('radio', [
+          { value: 'yes', label: t.yes, checked: value === 'yes' },
+          { value: 'no', label: t.no, checked: value === 'no' },
+          { value: 'na', label: t.na, checked: value === 'na' }]));
+        break;
+      case 'text': case 'phone': case 'email': {
+        var type = { text: 'text', phone: 'tel', email: 'email' }[field.type];
+        var ti = input({ type: type, className: 'cl-input', maxlength: field.type === 'text' ? (field.maxLength || 200) : null,
+          autocomplete: field.type === 'phone' ? 'tel' : (field.type === 'email' ? 'email' : 'off') });
+        ti.value = typeof value === 'string' ? value : '';
+        wrapper.appendChild(ti);
+        break;
+      }
+      case 'textarea': {
+        var ta = input({ tag: 'textarea', className: 'cl-input cl-textarea', rows: 4, maxlength: field.maxLength || 5000 });
+        ta.value = typeof value === 'string' ? value : '';
+        wrapper.appendChild(ta);
+        break;
+      }
+      case 'number': {
+        var unitId = field.unit ? this.idFor(path, 'unit') : null;
+        var ni = input({ type: 'text', inputmode: field.integer ? 'numeric' : 'decimal', className: 'cl-input cl-number',
+          'aria-describedby': this.describedBy(path, field, unitId) });
+        ni.value = value === undefined || value === null ? '' : String(value);
+        var line = el('div', { className: 'cl-line' }, [ni]);
+        if (field.unit) line.appendChild(el('span', { className: 'cl-unit', id: unitId, text: field.unit }));
+        wrapper.appendChild(line);
+        break;
+      }
+      case 'date': {
+        var di = input({ type: 'date', className: 'cl-input cl-date' });
+        di.value = typeof value === 'string' && parseDate(value) ? value : '';
+        wrapper.appendChild(di);
+        break;
+      }
+      case 'datetime':
+        wrapper.appendChild(this.datetimeControl(id, path, field, value, reg, describedBy));
+        break;
+      case 'choice': {
+        var opts = (field.options || []).slice();
+        var otherValue = isObject(value) && typeof value.other === 'string' ? value.other : '';
+        var otherOption = null;
+        if (field.other === true) {
+          OTHER_WORDS.forEach(function (w) { if (!otherOption && opts.indexOf(w) >= 0) otherOption = w; });
+        }
+        var items = opts.map(function (o) {
+          return { value: o, label: o, checked: value === o || (o === otherOption && isObject(value)) };
+        });
+        if (field.other === true && !otherOption) items.push({ value: '\u0000other', label: t.other, checked: isObject(value) });
+        wrapper.appendChild(choiceList('radio', items));
+        if (field.other === true) {
+          var oid = id + '-other';
+          var oi = el('input', { type: 'text', id: oid, className: 'cl-input cl-other', 'data-other-of': id, 'aria-describedby': describedBy });
+          oi.value = otherValue;
+          reg.otherInput = oi;
+          reg.otherOption = otherOption || '\u0000other';
+          wrapper.appendChild(el('div', { className: 'cl-other-line' }, [el('label', { 'for': oid, text: t.otherText }), oi]));
+        }
+        break;
+      }
+      case 'multichoice':
+        wrapper.appendChild(choiceList('checkbox', (field.options || []).map(function (o) {
+          return { value: o, label: o, checked: Array.isArray(value) && value.indexOf(o) >= 0 };
+        })));
+        break;
+      case 'rating': {
+        var scale = ratingScale(field);
+        var ratings = [];
+        for (var r = 1; r <= scale; r++) {
+          var lbl = Array.isArray(field.labels) && field.labels.length ? r + ' ' + field.labels[r - 1] : fmt(t.ratingOf, { n: r });
+          ratings.push({ value: String(r), label: lbl, checked: value === r });
+        }
+        wrapper.appendChild(choiceList('radio', ratings));
+        break;
+      }
+      case 'signature': {
+        var sig = isObject(value) ? value : {};
+        var nid = id, tid = id + '-at';
+        var nameInput = input({ type: 'text', id: nid, className: 'cl-input cl-sig-name', autocomplete: 'name' });
+        nameInput.value = typeof sig.name === 'string' ? sig.name : '';
+        wrapper.appendChild(el('div', { className: 'cl-sub' }, [el('label', { 'for': nid, text: t.signer }), nameInput]));
+        var dt = this.datetimeControl(tid, path, field, sig.signedAt, reg, describedBy);
+        var nowButton = el('button', { type: 'button', className: 'cl-button cl-small cl-now', text: t.now });
+        nowButton.addEventListener('click', function () {
+          reg.dateInput.value = nowLocalInputValue();
+          delete reg.dateInput.dataset.kept;
+          self.updateFrom(reg, true);
+        });
+        dt.appendChild(nowButton);
+        wrapper.appendChild(el('div', { className: 'cl-sub' }, [el('label', { 'for': tid, text: t.signedAt }), dt]));
+        break;
+      }
+      case 'group':
+        if (field.repeat) this.renderRepeat(field, path, wrapper, reg);
+        else {
+          var box = el('div', { className: 'cl-group-fields' });
+          (field.fields || []).forEach(function (child) {
+            box.appendChild(self.renderField(child, path + '.' + child.id, { group: field, rowPath: path }));
+          });
+          wrapper.appendChild(box);
+        }
+        break;
+      default:
+        break;
+    }
+    var citeLink = this.citeLink(field.cite);
+    if (citeLink) wrapper.appendChild(el('p', { className: 'cl-field-cite' }, [citeLink]));
+    reg.errorEl = el('p', { className: 'cl-error', id: this.idFor(path, 'error') });
+    wrapper.appendChild(reg.errorEl);
+    return wrapper;
+  };
+
+  ChecklistUI.prototype.datetimeControl = function (id, path, field, value, reg, describedBy) {
+    var offsetId = id + '-offset';
+    var di = el('input', { type: 'datetime-local', id: id, step: 60, className: 'cl-input cl-datetime',
+      'aria-describedby': describedBy + ' ' + offsetId });
+    var parsed = parseDateTime(value);
+    var offsetText = formatOffset(-new Date().getTimezoneOffset());
+    if (parsed) {
+      var local = value.slice(0, 19);
+      di.value = /:00$/.test(local) ? local.slice(0, 16) : local;
+      di.dataset.kept = value;
+      di.dataset.keptLocal = di.value;
+      offsetText = formatOffset(parsed.off);
+    }
+    reg.controls.push(di);
+    reg.dateInput = di;
+    reg.offsetEl = el('span', { className: 'cl-offset', id: offsetId, text: fmt(this.t.offset, { offset: offsetText }) });
+    return el('div', { className: 'cl-line' }, [di, reg.offsetEl]);
+  };
+
+  ChecklistUI.prototype.renderRepeat = function (field, path, wrapper, reg) {
+    var self = this, t = this.t;
+    var min = field.repeat.min || 0, max = typeof field.repeat.max === 'number' ? field.repeat.max : Infinity;
+    var rows = getIn(this.values, parsePath(path));
+    if (!Array.isArray(rows)) {
+      rows = [];
+      for (var k = 0; k < Math.max(min, 1); k++) rows.push({});
+      setIn(this.values, parsePath(path), rows);
+    }
+    if (max !== Infinity) reg.labelEl.appendChild(el('span', { className: 'cl-rows-hint', text: fmt(t.rowsHint, { min: min, max: max }) }));
+    var list = el('ol', { className: 'cl-rows' });
+    rows.forEach(function (row, i) {
+      var rowPath = path + '[' + i + ']';
+      var rowSet = el('fieldset', { className: 'cl-row', id: self.idFor(rowPath, 'row') },
+        [el('legend', { className: 'cl-row-title', text: fmt(t.row, { n: i + 1 }) })]);
+      (field.fields || []).forEach(function (child) {
+        rowSet.appendChild(self.renderField(child, rowPath + '.' + child.id, { group: field, rowPath: rowPath }));
+      });
+      var remove = el('button', { type: 'button', className: 'cl-button cl-small cl-remove', id: self.idFor(rowPath, 'remove'),
+        text: fmt(t.removeRow, { n: i + 1 }) });
+      remove.disabled = rows.length <= min;
+      remove.addEventListener('click', function () { self.removeRow(path, i); });
+      rowSet.appendChild(el('div', { className: 'cl-row-actions' }, [remove]));
+      list.appendChild(el('li', {}, [rowSet]));
+    });
+    wrapper.appendChild(list);
+    var add = el('button', { type: 'button', className: 'cl-button cl-add', id: this.idFor(path, 'add'), text: t.addRow });
+    add.disabled = rows.length >= max;
+    add.addEventListener('click', function () { self.addRow(path); });
+    reg.controls.push(add);
+    wrapper.appendChild(el('div', { className: 'cl-repeat-actions' }, [add]));
+  };
+
+  ChecklistUI.prototype.addRow = function (path) {
+    var rows = getIn(this.values, parsePath(path));
+    rows.push({});
+    this.renderFields();
+    this.refresh();
+    this.save();
+    var first = document.getElementById(this.idFor(path + '[' + (rows.length - 1) + ']', 'row'));
+    var control = first && first.querySelector('input, textarea, select, button');
+    if (control) control.focus();
+    this.say(fmt(this.t.rowAdded, { n: rows.length }));
+  };
+
+  ChecklistUI.prototype.removeRow = function (path, index) {
+    var rows = getIn(this.values, parsePath(path));
+    rows.splice(index, 1);
+    var self = this;
+    Object.keys(this.touched).forEach(function (p) { if (p.indexOf(path + '[') === 0) delete self.touched[p]; });
+    this.renderFields();
+    this.refresh();
+    this.save();
+    var next = document.getElementById(this.idFor(path + '[' + Math.min(index, rows.length - 1) + ']', 'remove'));
+    if (!next || next.disabled) next = document.getElementById(this.idFor(path, 'add'));
+    if (next) next.focus();
+    this.say(fmt(this.t.rowRemoved, { n: index + 1 }));
+  };
+
+  /* ---- reading controls ---- */
+
+  ChecklistUI.prototype.readValue = function (reg) {
+    var field = reg.field, controls = reg.controls;
+    function checked() { return controls.filter(function (c) { return c.checked; }).map(function (c) { return c.value; }); }
+    function dateValue(input) {
+      if (!input.value) return undefined;
+      if (input.dataset.kept && input.value === input.dataset.keptLocal) return input.dataset.kept;
+      return localToOffsetDateTime(input.value);
+    }
+    switch (field.type) {
+      case 'check': return controls[0].checked;
+      case 'yesno': { var yn = checked()[0]; return yn === undefined ? undefined : yn === 'true'; }
+      case 'yesnona': return checked()[0];
+      case 'text': case 'textarea': case 'phone': case 'email': case 'date':
+        return controls[0].value === '' ? undefined : controls[0].value;
+      case 'number': {
+        var raw = controls[0].value.trim();
+        if (raw === '') return undefined;
+        return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw) ? Number(raw) : raw;
+      }
+      case 'datetime': return dateValue(controls[0]);
+      case 'choice': {
+        var c = checked()[0];
+        var otherText = reg.otherInput ? reg.otherInput.value : '';
+        if (reg.otherInput && c === reg.otherOption) {
+          if (otherText.trim() !== '') return { other: otherText };
+          return c.charAt(0) === '\u0000' ? undefined : c;
+        }
+        return c;
+      }
+      case 'multichoice': { var list = checked(); return list.length ? list : undefined; }
+      case 'rating': { var rv = checked()[0]; return rv === undefined ? undefined : Number(rv); }
+      case 'signature': {
+        var name = controls[0].value, at = dateValue(reg.dateInput);
+        if (name === '' && at === undefined) return undefined;
+        var sig = {};
+        if (name !== '') sig.name = name;
+        if (at !== undefined) sig.signedAt = at;
+        return sig;
+      }
+      default: return undefined;
+    }
+  };
+
+  ChecklistUI.prototype.regFor = function (target) {
+    for (var i = 0; i < this.registry.length; i++) {
+      var reg = this.registry[i];
+      if (reg.controls.indexOf(target) >= 0 || reg.otherInput === target) return reg;
+    }
+    return null;
+  };
+
+  ChecklistUI.prototype.onEdit = function (event, committed) {
+    var target = event.target;
+    if (target === this.importInput) return;
+    if (target === this.filledByInput) {
+      this.filledBy = target.value;
+      this.save();
+      return;
+    }
+    var reg = this.regFor(target);
+    if (!reg || reg.field.type === 'group') return;
+    if (reg.otherInput === target && target.value !== '') {
+      var otherRadio = reg.controls.filter(function (c) { return c.value === reg.otherOption; })[0];
+      if (otherRadio) otherRadio.checked = true;
+    }
+    if (target === reg.dateInput) {
+      delete target.dataset.kept;
+      reg.offsetEl.textContent = fmt(this.t.offset, { offset: formatOffset(-new Date().getTimezoneOffset()) });
+    }
+    this.updateFrom(reg, committed);
+  };
+
+  ChecklistUI.prototype.updateFrom = function (reg, committed) {
+    setIn(this.values, parsePath(reg.path), this.readValue(reg));
+    if (committed) this.touched[reg.path] = true;
+    this.refresh();
+    this.save();
+  };
+
+  /* ---- validation display ---- */
+
+  /* The values a submission carries: visible fields that are set, in definition order. */
+  ChecklistUI.prototype.submissionValues = function () {
+    function prune(fields, values, parentScope) {
+      var scope = makeScope(fields, values, parentScope);
+      var out = {};
+      fields.forEach(function (field) {
+        if (!isVisible(scope, field)) return;
+        var v = scope.values[field.id];
+        if (field.type === 'group' && field.repeat) {
+          if (Array.isArray(v)) out[field.id] = v.map(function (row) { return prune(field.fields || [], row, parentScope || scope); });
+        } else if (field.type === 'group') {
+          var inner = prune(field.fields || [], v, parentScope || scope);
+          if (Object.keys(inner).length) out[field.id] = inner;
+        } else if (isSet(v)) {
+          out[field.id] = clone(v);
+        }
+      });
+      return out;
+    }
+    return prune(this.def.fields || [], this.values, null);
+  };
+
+  ChecklistUI.prototype.submission = function () {
+    return {
+      form: this.def.id,
+      formVersion: this.def.version,
+      definitionHash: this.entry.hash,
+      handbookVersion: this.handbook.handbookVersion,
+      filledAt: nowWithOffset(),
+      filledBy: this.filledBy,
+      values: this.submissionValues()
+    };
+  };
+
+  ChecklistUI.prototype.currentCheck = function () {
+    var sub = { form: this.def.id, formVersion: this.def.version, values: this.submissionValues() };
+    return check(this.def, sub, this.handbook.calendar || {}, null, { lang: this.lang });
+  };
+
+  ChecklistUI.prototype.ruleFor = function (problem) {
+    var rules = this.def.rules || [];
+    for (var i = 0; i < rules.length; i++) if (rules[i].id === problem.rule) return rules[i];
+    return null;
+  };
+
+  /* A rule's problem shows once any field the rule reads has been committed. */
+  ChecklistUI.prototype.isShown = function (problem) {
+    if (this.showAll || this.touched[problem.path]) return true;
+    var rule = this.ruleFor(problem);
+    if (!rule) return false;
+    var self = this;
+    return [rule.from, rule.to, rule.first, rule.then, rule.field].concat(rule.fields || [])
+      .some(function (id) { return id && self.touched[id]; });
+  };
+
+  ChecklistUI.prototype.refresh = function () {
+    var self = this, t = this.t;
+    var result = this.currentCheck();
+    this.lastProblems = result.problems;
+    var byPath = {};
+    result.problems.forEach(function (p) { (byPath[p.path] = byPath[p.path] || []).push(p); });
+
+    var topScope = makeScope(this.def.fields, this.values, null);
+    var shownList = [];
+    this.registry.forEach(function (reg) {
+      var scope = topScope;
+      if (reg.rowInfo) scope = makeScope(reg.rowInfo.group.fields, getIn(self.values, parsePath(reg.rowInfo.rowPath)), topScope);
+      var visible = isVisible(scope, reg.field);
+      reg.wrapper.hidden = !visible;
+      var required = visible && reg.field.type !== 'group' && (reg.field.required === true ||
+        (isObject(reg.field.requiredIf) && evalCondition(reg.field.requiredIf, scope)));
+      reg.wrapper.classList.toggle('cl-required', required);
+      reg.controls.forEach(function (c) {
+        if (c.tagName === 'BUTTON') return;
+        if (c.type === 'checkbox' && reg.field.type === 'multichoice') return;
+        c.required = required;
+      });
+      var problems = (visible ? byPath[reg.path] || [] : []).filter(function (p) { return self.isShown(p); });
+      var invalid = problems.length > 0;
+      reg.controls.concat(reg.otherInput ? [reg.otherInput] : []).forEach(function (c) {
+        if (c.tagName === 'BUTTON') return;
+        if (invalid) c.setAttribute('aria-invalid', 'true'); else c.removeAttribute('aria-invalid');
+      });
+      reg.wrapper.classList.toggle('cl-invalid', invalid);
+      reg.errorEl.textContent = '';
+      problems.forEach(function (p) {
+        var msg = el('span', { className: 'cl-error-item' }, [el('span', { className: 'cl-error-icon', 'aria-hidden': 'true', text: '⚠ ' }), self.problemText(p, reg.field)]);
+        var rule = self.ruleFor(p);
+        var link = rule && self.citeLink(rule.cite);
+        if (link) { msg.appendChild(document.createTextNode(' ')); msg.appendChild(link); }
+        reg.errorEl.appendChild(msg);
+        shownList.push({ problem: p, reg: reg });
+      });
+    });
+    (byPath[''] || []).forEach(function (p) { if (self.showAll) shownList.push({ problem: p, reg: null }); });
+
+    var required = result.requiredPaths.length;
+    var missing = result.problems.filter(function (p) { return p.rule === 'required' && result.requiredPaths.indexOf(p.path) >= 0; });
+    var missingPaths = {};
+    missing.forEach(function (p) { missingPaths[p.path] = true; });
+    this.progress.textContent = fmt(t.progress, { done: required - Object.keys(missingPaths).length, total: required });
+    this.renderSummary(shownList);
+  };
+
+  ChecklistUI.prototype.problemText = function (problem, field) {
+    if (problem.rule === 'type' && field && field.type === 'number') return this.t.numberType;
+    return problem.message;
+  };
+
+  ChecklistUI.prototype.renderSummary = function (shownList) {
+    var self = this;
+    var key = shownList.map(function (s) { return s.problem.path + '|' + s.problem.rule + '|' + s.problem.message; }).join('\n');
+    if (key === this.summaryKey) return;
+    this.summaryKey = key;
+    this.summary.textContent = '';
+    this.summary.hidden = shownList.length === 0;
+    if (!shownList.length) return;
+    this.summary.appendChild(el('p', { className: 'checklist-summary-title', text: fmt(this.t.summaryTitle, { n: shownList.length }) }));
+    var list = el('ul', {});
+    shownList.forEach(function (s) {
+      var text = (s.reg ? self.fieldLabel(s.reg) + '：' : '') + self.problemText(s.problem, s.reg && s.reg.field);
+      if (!s.reg) { list.appendChild(el('li', { text: text })); return; }
+      var target = s.reg.controls[0] || s.reg.wrapper;
+      var a = el('a', { href: '#' + (target.id || ''), text: text });
+      a.addEventListener('click', function (e) {
+        e.preventDefault();
+        var node = document.getElementById(target.id);
+        if (node) { node.focus(); if (node.scrollIntoView) node.scrollIntoView({ block: 'center' }); }
+      });
+      list.appendChild(el('li', {}, [a]));
+    });
+    this.summary.appendChild(list);
+  };
+
+  ChecklistUI.prototype.fieldLabel = function (reg) {
+    if (!reg.rowInfo) return reg.field.label;
+    var m = /\[(\d+)\]$/.exec(reg.rowInfo.rowPath);
+    var parent = reg.rowInfo.group.label + (m ? ' ' + fmt(this.t.row, { n: +m[1] + 1 }) : '');
+    return parent + ' › ' + reg.field.label;
+  };
+
+  ChecklistUI.prototype.checkAll = function () {
+    this.showAll = true;
+    this.summaryKey = null;
+    this.refresh();
+    if (this.summary.hidden) this.say(this.t.noProblems);
+    else this.summary.focus();
+  };
+
+  /* ---- drafts, export, import ---- */
+
+  ChecklistUI.prototype.save = function () {
+    try {
+      global.localStorage.setItem(this.storageKey, JSON.stringify({ values: this.values, filledBy: this.filledBy, savedAt: nowWithOffset() }));
+    } catch (e) { /* storage unavailable: drafts are a convenience */ }
+  };
+
+  ChecklistUI.prototype.loadDraft = function () {
+    var raw = null;
+    try { raw = global.localStorage.getItem(this.storageKey); } catch (e) { return null; }
+    if (!raw) return null;
+    try {
+      var draft = JSON.parse(raw);
+      if (!isObject(draft) || !isObject(draft.values)) return null;
+      this.values = draft.values;
+      this.filledBy = typeof draft.filledBy === 'string' ? draft.filledBy : '';
+      return typeof draft.savedAt === 'string' ? draft.savedAt.replace('T', ' ').slice(0, 16) : '';
+    } catch (e) { return null; }
+  };
+
+  ChecklistUI.prototype.clear = function () {
+    if (!global.confirm(this.t.confirmClear)) return;
+    try { global.localStorage.removeItem(this.storageKey); } catch (e) { /* nothing to remove */ }
+    this.values = {};
+    this.filledBy = '';
+    this.filledByInput.value = '';
+    this.touched = {};
+    this.showAll = false;
+    this.renderFields();
+    this.refresh();
+    this.say(this.t.cleared);
+  };
+
+  ChecklistUI.prototype.say = function (text) {
+    this.status.textContent = text;
+  };
+
+  ChecklistUI.prototype.exportFile = function () {
+    var sub = this.submission();
+    var name = this.def.id + '-' + fileStamp() + '.json';
+    var blob = new Blob([JSON.stringify(sub, null, 2) + '\n'], { type: 'application/json' });
+    var url = URL.createObjectURL(blob);
+    var a = el('a', { href: url, download: name, className: 'cl-download' });
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+    this.showAll = true;
+    this.refresh();
+    var n = this.lastProblems.length;
+    this.say(n ? fmt(this.t.exportedWithProblems, { file: name, n: n }) : fmt(this.t.exported, { file: name }));
+  };
+
+  ChecklistUI.prototype.copyJSON = function () {
+    var self = this;
+    var text = JSON.stringify(this.submission(), null, 2);
+    function fallback() {
+      var ta = el('textarea', { className: 'cl-copy-buffer', readonly: true, 'aria-hidden': 'true' });
+      ta.value = text;
+      document.body.appendChild(ta);
+      ta.select();
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      document.body.removeChild(ta);
+      self.say(ok ? self.t.copied : self.t.copyFailed);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { self.say(self.t.copied); }, fallback);
+    } else {
+      fallback();
+    }
+  };
+
+  ChecklistUI.prototype.importFile = function () {
+    var self = this, t = this.t;
+    var file = this.importInput.files && this.importInput.files[0];
+    if (!file) return;
+    var reader = new FileReader();
+    reader.onload = function () {
+      self.importInput.value = '';
+      var data;
+      try { data = JSON.parse(String(reader.result)); } catch (e) { return self.say(t.importBad); }
+      self.loadSubmission(data, file.name);
+    };
+    reader.onerror = function () { self.say(t.importBad); };
+    reader.readAsText(file);
+  };
+
+  ChecklistUI.prototype.loadSubmission = function (data, fileName) {
+    var t = this.t;
+    if (!isObject(data) || !isObject(data.values)) return this.say(t.importBad);
+    if (data.form !== this.def.id) return this.say(fmt(t.importWrongForm, { form: String(data.form), id: this.def.id }));
+    this.values = clone(data.values);
+    this.filledBy = typeof data.filledBy === 'string' ? data.filledBy : '';
+    this.filledByInput.value = this.filledBy;
+    this.showAll = true;
+    this.renderFields();
+    this.refresh();
+    this.save();
+    var msg = fmt(t.imported, { file: fileName || '' });
+    if (data.formVersion !== this.def.version) msg += ' ' + fmt(t.importVersion, { theirs: data.formVersion, ours: this.def.version });
+    this.say(msg);
+  };
+
+  function initChecklists() {
+    var handbook = global.HANDBOOK || {};
+    var forms = handbook.forms || {};
+    var sections = document.querySelectorAll('section.checklist[data-checklist]');
+    api.instances = {};
+    Array.prototype.forEach.call(sections, function (section) {
+      var entry = forms[section.getAttribute('data-checklist')];
+      if (!entry || !entry.definition) return;
+      var ui = new ChecklistUI(section, entry, handbook);
+      ui.mount();
+      api.instances[entry.definition.id] = ui;
+    });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', initChecklists);
+  else initChecklists();
 })(typeof window !== 'undefined' ? window : this);
