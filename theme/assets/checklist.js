@@ -797,9 +797,7 @@
   ChecklistUI.prototype.labelChildren = function (field) {
     var parts = [field.label];
     if (field.type === 'number' && field.unit) parts.push(el('span', { className: 'cl-unit-hint', text: '（' + field.unit + '）' }));
-    if (field.required === true) {
-      parts.push(el('span', { className: 'cl-req', 'aria-hidden': 'true', text: '*' }));
-    }
+    parts.push(el('span', { className: 'cl-req', 'aria-hidden': 'true', text: '*' }));
     parts.push(el('span', { className: 'cl-req-text cl-visually-hidden', text: this.t.requiredMark }));
     return parts;
   };
