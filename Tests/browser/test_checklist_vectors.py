@@ -1,9 +1,10 @@
 """Runs every checklist vector (Tests/vectors/checklists/*.json) through the page's
 HandbookChecklist.validate and compares the {path, rule} multisets with `expected`.
 
-A vector is {"description", "definition", "submission", "expected": [{path, rule}, ...]}, optionally
-"calendar" (else the real holidays-cn data) and "definitionHash" (the hash the build would emit; a
-submission hash of "*" skips the comparison)."""
+A vector (see Tests/vectors/README.md) is {"name" or "description", "definition", "submission",
+"expected": [{path, rule}, ...]}, optionally "hash" (the hash the build would emit; absent = "*",
+skip the comparison), "now" (a later filledAt is a range problem) and "calendar" (else the real
+holidays-cn data)."""
 import json
 import pathlib
 from collections import Counter
@@ -55,13 +56,14 @@ def test_vectors_exist():
 def test_vector(harness, path):
     vector = json.loads(path.read_text(encoding="utf-8"))
     calendar = vector.get("calendar", handbook_calendar())
-    expected_hash = vector.get("definitionHash", vector.get("hash", "*"))
+    expected_hash = vector.get("hash", "*")
+    options = {"now": vector["now"]} if "now" in vector else {}
     problems = harness.execute_script(
-        "return HandbookChecklist.validate(arguments[0], arguments[1], arguments[2], arguments[3]);",
-        vector["definition"], vector["submission"], calendar, expected_hash)
+        "return HandbookChecklist.validate(arguments[0], arguments[1], arguments[2], arguments[3], arguments[4]);",
+        vector["definition"], vector["submission"], calendar, expected_hash, options)
     for p in problems:
         assert set(p) == {"path", "rule", "message"} and p["message"], p
-    assert as_counter(problems) == as_counter(vector["expected"]), vector.get("description", "")
+    assert as_counter(problems) == as_counter(vector["expected"]), vector.get("name", vector.get("description", ""))
 
 
 def test_harness_clean(harness):

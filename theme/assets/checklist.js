@@ -6,9 +6,8 @@
 
   var DAY_MS = 86400000;
   var DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-  var DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|([+-])(\d{2}):(\d{2}))$/;
+  var DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|([+-])(\d{2}):(\d{2}))$/;
   var PHONE_RE = /^[0-9 +\-()]+$/;
-  var EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
   var DEFAULT_MAX_LENGTH = { text: 200, textarea: 5000 };
 
   var MESSAGES = {
@@ -109,20 +108,20 @@
     return { kind: 'date', day: dayNumber(y, mo, d) };
   }
 
-  /* RFC 3339 without fractional seconds: seconds are required, the offset is Z or ±HH:MM. */
+  /* YYYY-MM-DDTHH:MM[:SS[.fraction]] then Z or ±HH:MM. */
   function parseDateTime(s) {
     if (typeof s !== 'string') return null;
     var m = DATETIME_RE.exec(s);
     if (!m) return null;
-    var y = +m[1], mo = +m[2], d = +m[3], hh = +m[4], mi = +m[5], ss = +m[6];
+    var y = +m[1], mo = +m[2], d = +m[3], hh = +m[4], mi = +m[5], ss = +(m[6] || 0);
     if (!validYMD(y, mo, d) || hh > 23 || mi > 59 || ss > 59) return null;
     var off = 0;
-    if (m[7] !== 'Z') {
-      var oh = +m[9], om = +m[10];
+    if (m[8] !== 'Z') {
+      var oh = +m[10], om = +m[11];
       if (oh > 23 || om > 59) return null;
-      off = (m[8] === '-' ? -1 : 1) * (oh * 60 + om);
+      off = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
     }
-    var localMs = Date.UTC(y, mo - 1, d, hh, mi, ss);
+    var localMs = Date.UTC(y, mo - 1, d, hh, mi, ss) + (m[7] ? Math.floor(parseFloat('0' + m[7]) * 1000) : 0);
     return { kind: 'datetime', ms: localMs - off * 60000, off: off, day: dayNumber(y, mo, d) };
   }
 
@@ -223,14 +222,21 @@
     return undefined;
   }
 
+  /* Deep equality, except that an array value and a non-array operand means "contains". */
+  function equalsOperand(v, operand) {
+    if (!isSet(v)) return false;
+    if (Array.isArray(v) && !Array.isArray(operand)) return v.some(function (x) { return deepEqual(x, operand); });
+    return deepEqual(v, operand);
+  }
+
   function evalCondition(cond, scope) {
     if (!isObject(cond)) return true;
     if (Array.isArray(cond.all)) return cond.all.every(function (c) { return evalCondition(c, scope); });
     if (Array.isArray(cond.any)) return cond.any.some(function (c) { return evalCondition(c, scope); });
     var v = effectiveValue(scope, cond.field);
-    if ('equals' in cond) return isSet(v) && deepEqual(v, cond.equals);
-    if ('in' in cond) return isSet(v) && Array.isArray(cond['in']) && cond['in'].some(function (x) { return deepEqual(v, x); });
-    if ('not' in cond) return !(isSet(v) && deepEqual(v, cond.not));
+    if ('equals' in cond) return equalsOperand(v, cond.equals);
+    if ('in' in cond) return Array.isArray(cond['in']) && cond['in'].some(function (x) { return equalsOperand(v, x); });
+    if ('not' in cond) return !equalsOperand(v, cond.not);
     if ('isSet' in cond) return isSet(v) === (cond.isSet === true);
     return true;
   }
@@ -269,17 +275,15 @@
 
   Checker.prototype.checkField = function (field, value, path, scope) {
     var required = this.isRequired(field, scope);
-    if (field.type === 'group' && !field.repeat) {
-      // A plain group only arranges its children: an absent one is an empty object.
-      if (value === undefined || value === null) value = {};
-      if (!isObject(value)) return this.add(path, 'type');
-      return this.checkFields(field.fields || [], makeScope(field.fields, value, scope.parent || scope), path);
-    }
     if (required) this.requiredPaths.push(path);
     if (!isSet(value)) {
+      // An unset value (an absent plain group included) is only the required check's business.
       if (required) this.add(path, 'required');
-      else if (field.type === 'group' && field.repeat) this.checkCount(field.repeat, 0, path);
       return;
+    }
+    if (field.type === 'group' && !field.repeat) {
+      if (!isObject(value)) return this.add(path, 'type');
+      return this.checkFields(field.fields || [], makeScope(field.fields, value, scope.parent || scope), path);
     }
     var check = FIELD_CHECKS[field.type];
     if (check) check.call(this, field, value, path, scope, required);
@@ -338,17 +342,18 @@
         if (options.indexOf(value) < 0) this.add(path, 'option');
         return;
       }
-      if (!isObject(value) || Object.keys(value).length !== 1 || !('other' in value)) return this.add(path, 'type');
+      if (!isObject(value)) return this.add(path, 'type');
       if (field.other !== true) return this.add(path, 'option');
-      if (typeof value.other !== 'string') return this.add(path, 'type');
-      if (value.other.trim() === '') this.add(path, 'required', this.text.otherText);
+      if (Object.keys(value).length !== 1 || typeof value.other !== 'string' || value.other === '') {
+        this.add(path, 'type', this.text.otherText);
+      }
     },
     multichoice: function (field, value, path) {
       if (!Array.isArray(value)) return this.add(path, 'type');
       if (!value.every(function (x) { return typeof x === 'string'; })) return this.add(path, 'type');
       var options = field.options || [];
       var distinct = value.every(function (x, i) { return value.indexOf(x) === i; });
-      if (!distinct || !value.every(function (x) { return options.indexOf(x) >= 0; })) return this.add(path, 'option');
+      if (!distinct || !value.every(function (x) { return options.indexOf(x) >= 0; })) this.add(path, 'option');
       this.checkCount({ min: field.minSelected, max: field.maxSelected }, value.length, path);
     },
     rating: function (field, value, path) {
@@ -363,19 +368,19 @@
     },
     email: function (field, value, path) {
       if (typeof value !== 'string') return this.add(path, 'type');
-      if (!EMAIL_RE.test(value)) this.add(path, 'format', this.text.formatEmail);
+      if (!validEmail(value)) this.add(path, 'format', this.text.formatEmail);
     },
     signature: function (field, value, path) {
       if (!isObject(value)) return this.add(path, 'type');
-      var keys = Object.keys(value);
-      if (keys.some(function (k) { return k !== 'name' && k !== 'signedAt'; })) return this.add(path, 'type');
-      if ((isSet(value.name) && typeof value.name !== 'string') || (isSet(value.signedAt) && typeof value.signedAt !== 'string')) {
-        return this.add(path, 'type');
-      }
-      if (!isSet(value.name) || value.name.trim() === '' || !isSet(value.signedAt)) {
-        return this.add(path, 'required', this.text.signatureIncomplete);
-      }
-      if (!parseDateTime(value.signedAt)) this.add(path, 'format', this.text.formatDatetime);
+      var self = this;
+      Object.keys(value).forEach(function (k) {
+        if (k !== 'name' && k !== 'signedAt') self.add(path + '.' + k, 'unknown');
+      });
+      if (!isSet(value.name)) this.add(path + '.name', 'required', this.text.signatureIncomplete);
+      else if (typeof value.name !== 'string') this.add(path + '.name', 'type');
+      if (!isSet(value.signedAt)) this.add(path + '.signedAt', 'required', this.text.signatureIncomplete);
+      else if (typeof value.signedAt !== 'string') this.add(path + '.signedAt', 'type');
+      else if (!parseDateTime(value.signedAt)) this.add(path + '.signedAt', 'format', this.text.formatDatetime);
     },
     group: function (field, value, path, scope) {
       // Only repeating groups reach this point.
@@ -389,6 +394,16 @@
       }
     }
   };
+
+  /* One @, a non-empty local part, no whitespace; the domain has ≥ 2 non-empty dot-separated
+   * parts, the last at least 2 characters long. */
+  function validEmail(s) {
+    if (/\s/.test(s)) return false;
+    var at = s.split('@');
+    if (at.length !== 2 || at[0] === '') return false;
+    var parts = at[1].split('.');
+    return parts.length >= 2 && parts.every(function (p) { return p !== ''; }) && parts[parts.length - 1].length >= 2;
+  }
 
   function ratingScale(field) {
     if (Array.isArray(field.labels) && field.labels.length) return field.labels.length;
@@ -423,9 +438,8 @@
       var toDay = dayIn(to, offset);
       var ok;
       if (typeof within.hours === 'number') {
-        var fromMs = from.kind === 'datetime' ? from.ms : fromDay * DAY_MS - offset * 60000;
-        var limitMs = fromMs + within.hours * 3600000;
-        ok = to.kind === 'datetime' ? to.ms <= limitMs : toDay <= Math.floor((limitMs + offset * 60000) / DAY_MS);
+        if (from.kind !== 'datetime' || to.kind !== 'datetime') return;
+        ok = to.ms - from.ms <= within.hours * 3600000;
       } else if (typeof within.days === 'number') {
         ok = toDay <= fromDay + within.days;
       } else if (typeof within.workingDays === 'number') {
@@ -442,15 +456,15 @@
       if (!ok) this.ruleProblem(rule, rule.to);
     },
     order: function (rule, scope) {
-      var first = parseMoment(effectiveValue(scope, rule.first));
-      var then = parseMoment(effectiveValue(scope, rule.then));
-      if (!first || !then) return;
+      var a = effectiveValue(scope, rule.first), b = effectiveValue(scope, rule.then);
       var ok;
-      if (first.kind === 'datetime' && then.kind === 'datetime') {
-        ok = then.ms >= first.ms;
+      if (typeof a === 'number' && typeof b === 'number') {
+        ok = b >= a;
       } else {
-        var offset = first.kind === 'datetime' ? first.off : (then.kind === 'datetime' ? then.off : 0);
-        ok = dayIn(then, offset) >= dayIn(first, offset);
+        var first = parseMoment(a), then = parseMoment(b);
+        if (!first || !then) return;
+        // Instants when both are datetimes, otherwise dates, each in its own offset.
+        ok = first.kind === 'datetime' && then.kind === 'datetime' ? then.ms >= first.ms : then.day >= first.day;
       }
       if (!ok) this.ruleProblem(rule, rule.then);
     },
@@ -468,8 +482,19 @@
 
   /* ---- entry point -------------------------------------------------------------------------- */
 
-  /* expectedHash: the hash the build emitted; null/undefined/"*" (or a submission hash of "*")
-   * skips the comparison. Returns {problems, requiredPaths}. */
+  var ENVELOPE_CHECKS = {
+    form: { type: 'string', required: true },
+    formVersion: { type: 'number', required: true },
+    definitionHash: { type: 'string', required: true },
+    handbookVersion: { type: 'string', required: false },
+    filledAt: { type: 'string', required: true },
+    filledBy: { type: 'string', required: true },
+    values: { type: 'object', required: true }
+  };
+
+  /* expectedHash: the hash the build emitted; null/undefined/"*" skips the comparison.
+   * options: {lang: "zh"|"en", now: "<datetime>" (a later filledAt is a range problem)}.
+   * Returns {problems, requiredPaths}. */
   function check(definition, submission, calendar, expectedHash, options) {
     var lang = options && options.lang;
     var checker = new Checker(definition, calendar, lang);
@@ -478,37 +503,34 @@
       checker.add('', 'type');
       return { problems: checker.problems, requiredPaths: [] };
     }
-    if (!('form' in submission)) checker.add('', 'required');
-    else if (typeof submission.form !== 'string') checker.add('', 'type');
-    else if (submission.form !== definition.id) checker.add('', 'unknown', t.formMismatch);
-
-    if (!('formVersion' in submission)) checker.add('', 'required');
-    else if (typeof submission.formVersion !== 'number') checker.add('', 'type');
-    else if (submission.formVersion !== definition.version) checker.add('', 'unknown', t.versionMismatch);
-
-    var hash = submission.definitionHash;
-    var skipHash = expectedHash === undefined || expectedHash === null || expectedHash === '*' || hash === '*';
-    if (!skipHash) {
-      if (hash === undefined) checker.add('', 'required');
-      else if (typeof hash !== 'string') checker.add('', 'type');
-      else if (hash !== expectedHash) checker.add('', 'unknown', t.hashMismatch);
-    }
-    ['handbookVersion', 'filledBy'].forEach(function (key) {
-      if (key in submission && typeof submission[key] !== 'string') checker.add('', 'type');
+    var envelope = ENVELOPE_CHECKS;
+    Object.keys(submission).forEach(function (key) {
+      if (!envelope[key]) checker.add(key, 'unknown');
     });
-    if ('filledAt' in submission) {
-      if (typeof submission.filledAt !== 'string') checker.add('', 'type');
-      else if (!parseDateTime(submission.filledAt)) checker.add('', 'format', t.formatDatetime);
-    }
-
-    if (!('values' in submission)) {
-      checker.add('', 'required');
-      return { problems: checker.problems, requiredPaths: [] };
-    }
-    if (!isObject(submission.values)) {
-      checker.add('', 'type');
-      return { problems: checker.problems, requiredPaths: [] };
-    }
+    var now = options && options.now ? parseDateTime(options.now) : null;
+    Object.keys(envelope).forEach(function (key) {
+      var v = submission[key], spec = envelope[key];
+      if (!isSet(v)) { if (spec.required) checker.add(key, 'required'); return; }
+      if (typeof v !== spec.type && !(spec.type === 'object' && isObject(v))) return checker.add(key, 'type');
+      if (spec.type === 'object' && !isObject(v)) return checker.add(key, 'type');
+      switch (key) {
+        case 'form': if (v !== definition.id) checker.add(key, 'option', t.formMismatch); break;
+        case 'formVersion': if (v !== definition.version) checker.add(key, 'option', t.versionMismatch); break;
+        case 'definitionHash':
+          if (expectedHash !== undefined && expectedHash !== null && expectedHash !== '*' && v !== expectedHash) {
+            checker.add(key, 'option', t.hashMismatch);
+          }
+          break;
+        case 'filledAt': {
+          var at = parseDateTime(v);
+          if (!at) checker.add(key, 'format', t.formatDatetime);
+          else if (now && at.ms > now.ms) checker.add(key, 'range');
+          break;
+        }
+        default: break;
+      }
+    });
+    if (!isObject(submission.values)) return { problems: checker.problems, requiredPaths: [] };
     var scope = makeScope(definition.fields, submission.values, null);
     checker.checkFields(definition.fields || [], scope, '');
     checker.checkRules(definition.rules, scope);
@@ -1102,6 +1124,7 @@
     if (target === this.importInput) return;
     if (target === this.filledByInput) {
       this.filledBy = target.value;
+      this.refresh();
       this.save();
       return;
     }
@@ -1162,8 +1185,10 @@
   };
 
   ChecklistUI.prototype.currentCheck = function () {
-    var sub = { form: this.def.id, formVersion: this.def.version, values: this.submissionValues() };
-    return check(this.def, sub, this.handbook.calendar || {}, null, { lang: this.lang });
+    var result = check(this.def, this.submission(), this.handbook.calendar || {}, null, { lang: this.lang });
+    // Of the envelope only the filler's name is the user's to fix.
+    result.problems = result.problems.filter(function (p) { return !ENVELOPE_CHECKS[p.path] || p.path === 'filledBy'; });
+    return result;
   };
 
   ChecklistUI.prototype.ruleFor = function (problem) {
@@ -1221,7 +1246,10 @@
         shownList.push({ problem: p, reg: reg });
       });
     });
-    (byPath[''] || []).forEach(function (p) { if (self.showAll) shownList.push({ problem: p, reg: null }); });
+    var fillerReg = { field: { label: t.filledBy }, controls: [this.filledByInput] };
+    (byPath.filledBy || []).forEach(function (p) { if (self.showAll) shownList.push({ problem: p, reg: fillerReg }); });
+    if (this.showAll && byPath.filledBy) this.filledByInput.setAttribute('aria-invalid', 'true');
+    else this.filledByInput.removeAttribute('aria-invalid');
 
     var required = result.requiredPaths.length;
     var missing = result.problems.filter(function (p) { return p.rule === 'required' && result.requiredPaths.indexOf(p.path) >= 0; });
