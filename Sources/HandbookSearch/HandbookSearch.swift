@@ -34,7 +34,7 @@ public struct SearchIndexOutput: Sendable {
 
 public enum SearchIndexBuilder {
     /// Default number of sections above which the index is split into lazily loaded shards.
-    public static let defaultShardThreshold = 1500
+    public static let defaultShardThreshold = 1000
     /// Default number of Unicode scalars of section text kept for snippets and phrase checks.
     public static let defaultMaxTextLength = 600
 

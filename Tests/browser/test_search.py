@@ -216,3 +216,8 @@ def test_query_speed_on_synthetic_corpus(driver):
     for q, (ms, n) in timings.items():
         assert n >= 0, f"{q}: shards not loaded"
         assert ms <= 30, f"{q}: {ms:.1f} ms"
+    # The sharded index ranks like the Swift engine.
+    expected = json.loads((pathlib.Path(BENCH) / "expected.json").read_text(encoding="utf-8"))
+    for q in BENCH_QUERIES:
+        assert js_search(driver, q, 10) == expected[q], q
+    assert page_problems(driver) == []

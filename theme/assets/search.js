@@ -339,9 +339,9 @@
   // ---------------------------------------------------------------- ranking (mirror of SearchEngine.swift)
 
   // Candidates by preliminary score; needs the token shards of `terms`.
-  function preliminary(terms) {
+  function preliminary(terms, keep) {
     var T = terms.length, n = meta.n;
-    if (T === 0 || n === 0) { return []; }
+    if (T === 0 || n === 0) { var none = []; none.total = 0; return none; }
     var score = new Float64Array(n * T), cover = new Float64Array(n * T);
     var seen = new Uint8Array(n), touchedAll = [], m = scratchM, w = scratchW;
     for (var ti = 0; ti < T; ti++) {
@@ -376,16 +376,32 @@
         }
       }
     }
-    var candidates = [];
+    // Candidates (mean cover ≥ MIN_COVER); only the best `keep` (and ties) become objects and are
+    // sorted, which gives the same order as sorting them all.
+    var count = 0, cid = new Int32Array(touchedAll.length), cpre = new Float64Array(touchedAll.length);
+    var cmean = new Float64Array(touchedAll.length);
     for (var i = 0; i < touchedAll.length; i++) {
       var sd = touchedAll[i], cs = 0, sc = 0, t;
       for (t = 0; t < T; t++) { cs += cover[sd * T + t]; }
       var mean = cs / T;
       if (mean < MIN_COVER) { continue; }
       for (t = 0; t < T; t++) { sc += score[sd * T + t]; }
-      candidates.push({ sid: sd, prelim: sc * mean, mean: mean, scores: Array.prototype.slice.call(score, sd * T, sd * T + T), score: sc * mean });
+      cid[count] = sd;
+      cpre[count] = sc * mean;
+      cmean[count] = mean;
+      count++;
+    }
+    var cutoff = -Infinity;
+    if (count > keep) { cutoff = cpre.slice(0, count).sort()[count - keep]; }
+    var candidates = [];
+    for (i = 0; i < count; i++) {
+      if (cpre[i] < cutoff) { continue; }
+      var id2 = cid[i];
+      candidates.push({ sid: id2, prelim: cpre[i], mean: cmean[i], score: cpre[i],
+        scores: Array.prototype.slice.call(score, id2 * T, id2 * T + T) });
     }
     candidates.sort(function (x, y) { return (y.prelim - x.prelim) || (x.sid - y.sid); });
+    candidates.total = count;
     return candidates;
   }
 
@@ -442,7 +458,9 @@
       head.push(c);
     }
     head.sort(function (x, y) { return (y.score - x.score) || (x.sid - y.sid); });
-    return head.concat(candidates.slice(r));
+    var all = head.concat(candidates.slice(r));
+    all.total = candidates.total;
+    return all;
   }
 
   function parse(query) {
@@ -450,18 +468,24 @@
     return terms.length > MAX_TERMS ? terms.slice(0, MAX_TERMS) : terms;
   }
 
-  /** Ranked results [{sid, score, doc}] (doc set for the first `limit`), as a Promise. */
+  function results(ranked, limit) {
+    var out = ranked.slice(0, limit).map(function (c) { return { sid: c.sid, score: c.score, doc: docs[c.sid] }; });
+    out.total = ranked.total;
+    return out;
+  }
+
+  /** Ranked results [{sid, score, doc}] (at most `limit`; `.total` counts all matches), as a Promise. */
   function search(query, limit) {
     limit = limit || 50;
     var terms = parse(query);
     return ready().then(function () {
-      if (!terms.length) { return []; }
+      if (!terms.length) { var none = []; none.total = 0; return none; }
       return ensureTokens(terms).then(function () {
-        var candidates = preliminary(terms);
+        var candidates = preliminary(terms, Math.max(limit, RERANK));
         return ensureDocs(candidates.slice(0, RERANK).map(function (c) { return c.sid; })).then(function () {
-          var ranked = rerank(terms, candidates).slice(0, limit);
-          return ensureDocs(ranked.map(function (c) { return c.sid; })).then(function () {
-            return ranked.map(function (c) { return { sid: c.sid, score: c.score, doc: docs[c.sid] }; });
+          var ranked = rerank(terms, candidates);
+          return ensureDocs(ranked.slice(0, limit).map(function (c) { return c.sid; })).then(function () {
+            return results(ranked, limit);
           });
         });
       });
@@ -471,15 +495,14 @@
   /** Synchronous search when every needed file is loaded (benchmarks); null otherwise. */
   function searchSync(query, limit) {
     if (!meta) { return null; }
+    limit = limit || 50;
     var terms = parse(query);
     if (!terms.length) { return []; }
     if (meta.ts && tokensOf(terms).some(function (t) { return !tokenShards[shardOf(t)]; })) { return null; }
-    var candidates = preliminary(terms);
-    var top = candidates.slice(0, RERANK);
-    if (top.some(function (c) { return !docs[c.sid]; })) { return null; }
-    return rerank(terms, candidates).slice(0, limit || 50).map(function (c) {
-      return { sid: c.sid, score: c.score, doc: docs[c.sid] };
-    });
+    var candidates = preliminary(terms, Math.max(limit, RERANK));
+    var ranked = candidates.slice(0, Math.max(limit, RERANK));
+    if (ranked.some(function (c) { return !docs[c.sid]; })) { return null; }
+    return results(rerank(terms, candidates), limit);
   }
 
   // ---------------------------------------------------------------- highlighting
@@ -674,9 +697,9 @@
         close();
         return;
       }
-      search(q, MAX_PAGE).then(function (results) {
+      search(q, pageResults ? MAX_PAGE : MAX_LIST).then(function (results) {
         if (mine !== seq) { return; }
-        render(q, results.slice(0, MAX_LIST), results.length);
+        render(q, results.slice(0, MAX_LIST), results.total);
         if (pageResults) { renderPage(q, results); }
       }, function () {
         if (mine !== seq) { return; }
@@ -731,7 +754,9 @@
       pageResults.textContent = '';
       var count = document.createElement('p');
       count.className = 'search-page-count';
-      count.textContent = results.length ? '“' + q + '”共找到 ' + results.length + ' 条结果' : '没有找到与“' + q + '”相关的内容';
+      count.textContent = results.length
+        ? '“' + q + '”共找到 ' + results.total + ' 条结果' + (results.total > results.length ? '，显示前 ' + results.length + ' 条' : '')
+        : '没有找到与“' + q + '”相关的内容';
       pageResults.appendChild(count);
       if (!results.length) { return; }
       var terms = parse(q);
