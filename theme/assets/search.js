@@ -205,7 +205,6 @@
   var decoded = new Map();    // token → {len, sids, bits} | null
   var phraseCache = new Map();
   var scratchM = null, scratchW = null;
-  var waiting = [];           // functions to call when a message arrives
   var hasOwn = Object.prototype.hasOwnProperty;
 
   function addDocs(d) {
@@ -232,9 +231,6 @@
     } else if (m.k === 'd') {
       addDocs(m.d);
     }
-    var w = waiting;
-    waiting = [];
-    w.forEach(function (f) { f(); });
   }
 
   var queue = window.HandbookSearchQ = window.HandbookSearchQ || [];
