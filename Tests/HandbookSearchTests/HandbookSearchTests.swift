@@ -15,15 +15,16 @@ enum Fixtures {
     static let browserFixture = repo.appendingPathComponent("Tests/browser/fixtures/search")
 
     /// The sections to evaluate: $HANDBOOK_SEARCH_SECTIONS (a JSON array of SearchSection-shaped
-    /// objects, e.g. dumped by the generator for the real handbook) or the fixture in this folder.
+    /// objects, e.g. dumped by the generator for the real handbook) or the fixture sections
+    /// (Tests/browser/fixtures/search/sections.json, shared with the browser test).
     static func sections() throws -> [SearchSection] {
         let path = ProcessInfo.processInfo.environment["HANDBOOK_SEARCH_SECTIONS"]
-            ?? testsDir.appendingPathComponent("fixture-sections.json").path
+            ?? browserFixture.appendingPathComponent("sections.json").path
         return try decodeSections(Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     static func fixtureSections() throws -> [SearchSection] {
-        try decodeSections(Data(contentsOf: testsDir.appendingPathComponent("fixture-sections.json")))
+        try decodeSections(Data(contentsOf: browserFixture.appendingPathComponent("sections.json")))
     }
 
     static func decodeSections(_ data: Data) throws -> [SearchSection] {
