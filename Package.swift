@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "handbook-check", dependencies: ["HandbookCommands"]),
         .testTarget(name: "CmarkBridgeTests", dependencies: ["CmarkBridge"]),
         .testTarget(name: "HandbookFormsTests", dependencies: ["HandbookForms"]),
-        .testTarget(name: "HandbookSearchTests", dependencies: ["HandbookSearch"]),
+        .testTarget(name: "HandbookSearchTests", dependencies: ["HandbookSearch"], exclude: ["queries.json"]),
         .testTarget(name: "HandbookCoreTests", dependencies: ["HandbookCore"]),
         .testTarget(name: "CLITests", dependencies: ["HandbookCore"]),
     ],

@@ -5,6 +5,4 @@ enum Blocks {
     static func transformers() -> [any BlockTransformer] {
         []
     }
-
-    static let indexer: @Sendable ([IndexedSection]) -> [String: String] = { _ in [:] }
 }

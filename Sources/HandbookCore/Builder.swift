@@ -48,7 +48,7 @@ public struct Builder: Sendable {
     public let indexer: @Sendable ([IndexedSection]) -> [String: String]
 
     public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in },
-                indexer: @escaping @Sendable ([IndexedSection]) -> [String: String] = { _ in [:] }) {
+                indexer: @escaping @Sendable ([IndexedSection]) -> [String: String] = SearchIndexing.files) {
         self.options = options
         self.log = log
         self.indexer = indexer

@@ -10,18 +10,50 @@ struct PageRenderer {
     /// No inline script or style, nothing from the network; forms and quizzes only need 'self'.
     static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'none'; base-uri 'none'"
 
+    /// A chapter is a top-level folder of pages, or a single page at the top level. The sidebar lists the
+    /// chapters and only the current chapter's pages, so a page's size does not grow with the whole site.
+    struct Chapter {
+        var title: String
+        var url: String
+        var summary: String?
+        var owner: String?
+        var pages: [Int]
+        var isFolder: Bool
+    }
+
+    static func chapters(of pages: [Page]) -> [Chapter] {
+        var chapters: [Chapter] = []
+        var byKey: [String: Int] = [:]
+        for (index, page) in pages.enumerated() {
+            let parts = page.sourcePath.split(separator: "/")
+            let key = parts.count > 1 ? String(parts[0]) + "/" : page.sourcePath
+            if let existing = byKey[key] {
+                chapters[existing].pages.append(index)
+            } else {
+                byKey[key] = chapters.count
+                chapters.append(Chapter(title: page.title, url: page.outputPath, summary: page.frontMatter.summary,
+                                        owner: page.frontMatter.owner, pages: [index], isFolder: parts.count > 1))
+            }
+        }
+        return chapters
+    }
+
     func renderAll() throws(BuildFailure) -> [String: String] {
         let renderer = HTMLRenderer(allowRawHTML: site.config.allowRawHTML)
         let pages = site.pages
-        let nav = pages.map { ["title": $0.title, "path": $0.outputPath, "summary": $0.frontMatter.summary ?? ""] }
-        let assetsByLanguage = transformedAssets()
+        let chapters = Self.chapters(of: pages)
+        let chapterOfPage = chapters.enumerated().reduce(into: [Int](repeating: 0, count: pages.count)) { result, entry in
+            for page in entry.element.pages { result[page] = entry.offset }
+        }
+        let assetsByLanguage = Dictionary(transformers.map { ($0.language, (scripts: $0.scripts, styles: $0.styles)) },
+                                          uniquingKeysWith: { first, _ in first })
         let strings = site.theme.strings
         let config = site.config
         let theme = site.theme
         let languagesByPage = transformed.languagesByPage
+        let links = Self.extraLinks(pages)
 
-        var files = [String: String]()
-        let rendered = pages.indices.map { $0 }.parallelMap { index -> (String, String) in
+        let rendered = Array(pages.indices).parallelMap { index -> (String, String) in
             let page = pages[index]
             let body = page.tree.map { renderer.render($0) } ?? ""
             var scripts: [String] = [], styles: [String] = []
@@ -29,32 +61,33 @@ struct PageRenderer {
                 scripts += assetsByLanguage[language]?.scripts ?? []
                 styles += assetsByLanguage[language]?.styles ?? []
             }
-            var context = Self.baseContext(config: config, strings: strings, root: page.rootPrefix)
+            var context = Self.baseContext(config: config, strings: strings, root: page.rootPrefix, links: links)
             context["page"] = Self.pageContext(page)
             context["content"] = body
             let toc = page.headings.filter { $0.level == 2 || $0.level == 3 }
             context["hasToc"] = !toc.isEmpty
-            context["toc"] = toc.map { ["id": $0.id, "text": $0.text, "html": $0.html, "level": $0.level, "isSub": $0.level == 3] as [String: Any] }
-            context["breadcrumbs"] = [["title": strings["home"] ?? config.title, "url": page.rootPrefix + "index.html"]]
-            context["nav"] = nav.enumerated().map { offset, item -> [String: Any] in
-                ["title": item["title"]!, "url": page.rootPrefix + item["path"]!, "summary": item["summary"]!, "current": offset == index]
-            }
-            if index > 0 { context["prev"] = ["title": pages[index - 1].title, "url": page.rootPrefix + pages[index - 1].outputPath] }
-            if index + 1 < pages.count { context["next"] = ["title": pages[index + 1].title, "url": page.rootPrefix + pages[index + 1].outputPath] }
+            context["toc"] = toc.map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] }
+            var crumbs: [[String: String]] = [["title": strings["home"] ?? config.title, "url": "index.html"]]
+            let chapter = chapters[chapterOfPage[index]]
+            if chapter.isFolder && chapter.pages.first != index { crumbs.append(["title": chapter.title, "url": chapter.url]) }
+            context["breadcrumbs"] = crumbs
+            context["nav"] = Self.navigation(chapters: chapters, pages: pages, currentPage: index, currentChapter: chapterOfPage[index])
+            if index > 0 { context["prev"] = ["title": pages[index - 1].title, "url": pages[index - 1].outputPath] }
+            if index + 1 < pages.count { context["next"] = ["title": pages[index + 1].title, "url": pages[index + 1].outputPath] }
             context["scripts"] = scripts.map { ["src": $0] }
             context["styles"] = styles.map { ["href": $0] }
             return (page.outputPath, theme.render("page", context))
         }
+        var files = [String: String](minimumCapacity: pages.count + 8)
         for (path, html) in rendered { files[path] = html }
 
-        var home = Self.baseContext(config: config, strings: strings, root: "")
-        home["page"] = ["title": config.title, "summary": config.description, "path": "index.html"]
-        home["nav"] = nav.map { item -> [String: Any] in ["title": item["title"]!, "url": item["path"]!, "summary": item["summary"]!, "current": false] }
-        home["chapters"] = pages.map { ["title": $0.title, "url": $0.outputPath, "summary": $0.frontMatter.summary ?? "", "owner": $0.frontMatter.owner ?? ""] }
+        var home = Self.baseContext(config: config, strings: strings, root: "", links: links)
+        home["page"] = ["title": config.title, "path": "index.html"]
+        home["nav"] = Self.navigation(chapters: chapters, pages: pages, currentPage: nil, currentChapter: nil)
         files["index.html"] = theme.render("home", home)
-        for special in ["404", "search"] {
-            var context = Self.baseContext(config: config, strings: strings, root: "")
-            context["page"] = ["title": strings[special == "404" ? "notFoundTitle" : "searchResults"] ?? special, "path": "\(special).html"]
+        for (special, titleKey) in [("404", "notFoundTitle"), ("search", "searchTitle")] {
+            var context = Self.baseContext(config: config, strings: strings, root: "", links: links)
+            context["page"] = ["title": strings[titleKey] ?? special, "path": "\(special).html"]
             context["nav"] = home["nav"]
             files["\(special).html"] = theme.render(special, context)
         }
@@ -68,28 +101,46 @@ struct PageRenderer {
         return files
     }
 
-    private func transformedAssets() -> [String: (scripts: [String], styles: [String])] {
-        var result: [String: (scripts: [String], styles: [String])] = [:]
-        for transformer in transformers { result[transformer.language] = (transformer.scripts, transformer.styles) }
-        return result
+    /// Chapters, with the pages of the current folder chapter as children. URLs are relative to the site root.
+    static func navigation(chapters: [Chapter], pages: [Page], currentPage: Int?, currentChapter: Int?) -> [[String: Any]] {
+        chapters.enumerated().map { offset, chapter in
+            var item: [String: Any] = ["title": chapter.title, "url": chapter.url,
+                                       "current": currentChapter == offset && (!chapter.isFolder || chapter.pages.first == currentPage)]
+            if let summary = chapter.summary, !summary.isEmpty { item["summary"] = summary }
+            if let owner = chapter.owner, !owner.isEmpty { item["owner"] = owner }
+            if chapter.isFolder, currentChapter == offset {
+                item["expanded"] = true
+                item["hasChildren"] = chapter.pages.count > 1
+                item["children"] = chapter.pages.dropFirst().map { index -> [String: Any] in
+                    ["title": pages[index].title, "url": pages[index].outputPath, "current": index == currentPage]
+                }
+            }
+            return item
+        }
     }
 
-    static func baseContext(config: SiteConfig, strings: [String: String], root: String) -> [String: Any] {
-        [
-            "site": ["title": config.title, "lang": config.language, "version": config.version, "description": config.description,
-                     "edition": config.edition.rawValue, "isExam": config.edition == .exam] as [String: Any],
-            "t": strings,
-            "root": root,
-            "csp": contentSecurityPolicy,
-        ]
+    /// Links the theme shows in the sidebar and on the home page when the pages exist.
+    static func extraLinks(_ pages: [Page]) -> [String: String] {
+        var links: [String: String] = [:]
+        if pages.contains(where: { $0.sourcePath == "forms.md" }) { links["formsUrl"] = "forms.html" }
+        return links
+    }
+
+    static func baseContext(config: SiteConfig, strings: [String: String], root: String, links: [String: String]) -> [String: Any] {
+        var site: [String: Any] = ["title": config.title, "lang": config.language, "edition": config.edition.rawValue, "isExam": config.edition == .exam]
+        if !config.version.isEmpty { site["version"] = config.version }
+        if !config.description.isEmpty { site["description"] = config.description }
+        var context: [String: Any] = ["site": site, "t": strings, "root": root, "csp": contentSecurityPolicy]
+        for (key, value) in links { context[key] = value }
+        return context
     }
 
     static func pageContext(_ page: Page) -> [String: Any] {
         var context: [String: Any] = ["title": page.title, "path": page.outputPath]
-        if let summary = page.frontMatter.summary { context["summary"] = summary }
-        if let owner = page.frontMatter.owner { context["owner"] = owner }
-        if let effective = page.frontMatter.effective { context["effective"] = effective }
-        if let version = page.frontMatter.version { context["version"] = version }
+        for (key, value) in [("summary", page.frontMatter.summary), ("owner", page.frontMatter.owner),
+                             ("effective", page.frontMatter.effective), ("version", page.frontMatter.version)] {
+            if let value, !value.isEmpty { context[key] = value }
+        }
         return context
     }
 }

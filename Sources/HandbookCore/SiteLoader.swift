@@ -13,7 +13,7 @@ enum SiteLoader {
         if let edition = options.editionOverride { config.edition = edition }
         if let output = options.outputOverride { config.outputDirectory = output }
 
-        let contentDir = root.appendingPathComponent(config.contentDirectory).standardizedFileURL
+        let contentDir = resolve(config.contentDirectory, against: root)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: contentDir.path, isDirectory: &isDir), isDir.boolValue else {
             throw BuildFailure([Diagnostic(stage: .load, file: options.configFile, message: "content folder `\(config.contentDirectory)` does not exist",
@@ -57,7 +57,7 @@ enum SiteLoader {
                                            hint: "rename the file; the home, 404 and search pages are made by the theme"))
             }
         }
-        let themeDir = root.appendingPathComponent(config.themeDirectory)
+        let themeDir = resolve(config.themeDirectory, against: root)
         var theme: Theme?
         do {
             theme = try Theme.load(from: themeDir, language: config.language, displayRoot: root)
@@ -72,6 +72,11 @@ enum SiteLoader {
         }
         return LoadedSite(root: root, config: config, configPath: options.configFile, theme: theme, pages: pages,
                           contentAssets: assets, contentDirectory: contentDir,
-                          outputDirectory: root.appendingPathComponent(config.outputDirectory).standardizedFileURL)
+                          outputDirectory: resolve(config.outputDirectory, against: root))
+    }
+
+    /// A configured folder: absolute as given, otherwise relative to the project folder.
+    static func resolve(_ path: String, against root: URL) -> URL {
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)).standardizedFileURL
     }
 }

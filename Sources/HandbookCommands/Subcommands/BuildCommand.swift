@@ -34,7 +34,7 @@ struct BuildCommand: ParsableCommand {
         options.outputOverride = output
         options.editionOverride = edition.flatMap(SiteConfig.Edition.init(rawValue:))
         let verbose = self.verbose
-        let builder = Builder(options: options, log: { line in if verbose { Console.error(line) } }, indexer: Blocks.indexer)
+        let builder = Builder(options: options, log: { line in if verbose { Console.error(line) } })
         do {
             let report = try builder.build()
             Console.out(report.summary)
