@@ -102,6 +102,43 @@ private struct IssueList {
     }
 }
 
+
+extension Condition {
+    /// (field, operand, path of the operand) for equals / in / not.
+    func operands() -> [(field: String, value: JSONValue, path: [PathComponent])] {
+        switch self {
+        case .equals(let f, let v): return [(f, v, [.key("equals")])]
+        case .not(let f, let v): return [(f, v, [.key("not")])]
+        case .isIn(let f, let vs): return vs.enumerated().map { (f, $1, [.key("in"), .index($0)]) }
+        case .isSet: return []
+        case .all(let l), .any(let l):
+            let key: PathComponent = { if case .all = self { return "all" } else { return "any" } }()
+            return l.enumerated().flatMap { i, c in c.operands().map { ($0.field, $0.value, [key, .index(i)] + $0.path) } }
+        }
+    }
+}
+
+/// Flags operands that can never match the field's value type — typically YAML reading an unquoted
+/// `yes`/`no`/`on`/`off` as a boolean.
+private func checkOperands(_ cond: Condition, path: [PathComponent], type: (String) -> FieldType?, into out: inout IssueList) {
+    for op in cond.operands() {
+        guard let t = type(op.field) else { continue }
+        let stringTypes: Set<FieldType> = [.yesnona, .choice, .multichoice, .text, .textarea, .date, .datetime, .phone, .email]
+        switch op.value {
+        case .bool(let b) where stringTypes.contains(t):
+            out.add(path + op.path, "条件值 \(b) 是布尔值，而字段“\(op.field)”的值是文字（YAML 会把不加引号的 yes/no/on/off 读成 true/false）",
+                    "operand \(b) is a boolean but '\(op.field)' holds text (YAML reads unquoted yes/no/on/off as booleans)",
+                    "给值加引号，如 equals: \"yes\"")
+        case .string(let s) where t == .yesno || t == .check:
+            out.add(path + op.path, "字段“\(op.field)”的值是 true/false，条件值“\(s)”永远不会相等", "'\(op.field)' holds true/false; operand '\(s)' never matches",
+                    "改为 equals: true 或 equals: false")
+        case .string where t == .number || t == .rating:
+            out.add(path + op.path, "字段“\(op.field)”的值是数字，条件值是文字", "'\(op.field)' holds a number; the operand is text", "去掉引号")
+        default: break
+        }
+    }
+}
+
 extension ChecklistDefinition {
     /// Every problem in this definition (cite targets are not checked: see `citeReferences()`).
     public func validate() -> [DefinitionIssue] {
@@ -138,6 +175,12 @@ extension ChecklistDefinition {
                                 "改为引用另一个字段")
                     }
                 }
+            }
+            for (key, cond) in [("requiredIf", f.requiredIf), ("visibleIf", f.visibleIf)] {
+                guard let cond else { continue }
+                checkOperands(cond, path: p + [.key(key)], type: { id in
+                    list.first(where: { $0.id == id })?.type ?? (parentIDs != nil ? self.field(id)?.type : nil)
+                }, into: &out)
             }
             if f.isRequired, f.requiredIf != nil {
                 out.add(p + ["requiredIf"], "同时写了 required: true 和 requiredIf", "both required: true and requiredIf",
@@ -268,6 +311,7 @@ extension ChecklistDefinition {
             if r.when == nil { out.add(p, "equalsWhen 规则缺少 when", "equalsWhen rule without 'when'", "添加 when 条件") }
         }
         if let w = r.when {
+            checkOperands(w, path: p + ["when"], type: { self.field($0)?.type }, into: &out)
             for ref in w.fieldReferences() where field(ref.field) == nil {
                 out.add(p + ["when"] + ref.path, "条件引用了不存在的字段“\(ref.field)”", "condition names unknown field '\(ref.field)'",
                         "改为清单顶层已有字段的 id")

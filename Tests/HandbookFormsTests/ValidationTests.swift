@@ -95,3 +95,19 @@ struct ValidationTests {
         #expect(try Fixture.quiz().validate().isEmpty)
     }
 }
+
+@Suite("YAML pitfalls")
+struct YAMLPitfallTests {
+    @Test func booleanOperandOnTextField() throws {
+        // What Yams produces for `visibleIf: {field: resolved, equals: yes}` (unquoted yes → true).
+        let d = try Fixture.decode(ChecklistDefinition.self, #"""
+        {"id":"f","title":"t","version":1,"fields":[
+          {"id":"resolved","type":"yesnona","label":"R"},
+          {"id":"why","type":"text","label":"W","visibleIf":{"any":[{"field":"resolved","equals":true}]}},
+          {"id":"ok","type":"yesno","label":"O","requiredIf":{"field":"resolved","in":["yes","no"]}},
+          {"id":"n","type":"text","label":"N","requiredIf":{"field":"ok","equals":"yes"}}]}
+        """#)
+        let p = d.validate().map { PathComponent.render($0.codingPath) }
+        #expect(p == ["fields[1].visibleIf.any[0].equals", "fields[3].requiredIf.equals"])
+    }
+}
