@@ -1,0 +1,160 @@
+// Arbitrary JSON values (condition operands, rule values, answers, whole submissions).
+
+/// A JSON value. Numbers are `Double` (as in JavaScript); objects are unordered.
+public enum JSONValue: Sendable, Equatable, Hashable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var numberValue: Double? { if case .number(let n) = self { return n } else { return nil } }
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+
+    public subscript(key: String) -> JSONValue? { objectValue?[key] }
+
+    /// "Is set" in the sense of docs/blocks.md: present, not null, not `""`, not `[]`.
+    public static func isSet(_ value: JSONValue?) -> Bool {
+        switch value {
+        case .none, .null?: return false
+        case .string(let s)?: return !s.isEmpty
+        case .array(let a)?: return !a.isEmpty
+        default: return true
+        }
+    }
+
+    /// The JSON type name used in messages.
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+
+    /// Scalar rendered as text (numbers without a trailing `.0`), for option comparisons and messages.
+    public var scalarText: String? {
+        switch self {
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return JSONValue.format(n)
+        default: return nil
+        }
+    }
+
+    /// Compact, human-readable rendering (not canonical JSON; used in messages).
+    public var displayText: String {
+        switch self {
+        case .null: return "null"
+        case .bool, .number: return scalarText!
+        case .string(let s): return "\"\(s)\""
+        case .array(let a): return "[" + a.map(\.displayText).joined(separator: ", ") + "]"
+        case .object(let o):
+            return "{" + o.keys.sorted().map { "\($0): \(o[$0]!.displayText)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    static func format(_ n: Double) -> String {
+        if n.rounded() == n, abs(n) < 1e15 { return String(Int64(n)) }
+        return String(n)
+    }
+}
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        if var arr = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            if let n = arr.count { items.reserveCapacity(n) }
+            while !arr.isAtEnd { items.append(try arr.decode(JSONValue.self)) }
+            self = .array(items)
+            return
+        }
+        if let obj = try? decoder.container(keyedBy: AnyKey.self) {
+            var dict: [String: JSONValue] = [:]
+            for key in obj.allKeys { dict[key.stringValue] = try obj.decode(JSONValue.self, forKey: key) }
+            self = .object(dict)
+            return
+        }
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null; return }
+        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
+        if let i = try? c.decode(Int64.self) { self = .number(Double(i)); return }
+        if let d = try? c.decode(Double.self) { self = .number(d); return }
+        if let s = try? c.decode(String.self) { self = .string(s); return }
+        throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a JSON value")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .null:
+            var c = encoder.singleValueContainer(); try c.encodeNil()
+        case .bool(let b):
+            var c = encoder.singleValueContainer(); try c.encode(b)
+        case .number(let n):
+            var c = encoder.singleValueContainer()
+            if n.rounded() == n, abs(n) < 9e15 { try c.encode(Int64(n)) } else { try c.encode(n) }
+        case .string(let s):
+            var c = encoder.singleValueContainer(); try c.encode(s)
+        case .array(let a):
+            var c = encoder.unkeyedContainer()
+            for v in a { try c.encode(v) }
+        case .object(let o):
+            var c = encoder.container(keyedBy: AnyKey.self)
+            for (k, v) in o { try c.encode(v, forKey: AnyKey(k)) }
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, b in b }))
+    }
+}
+
+/// A coding key for arbitrary strings and indices.
+public struct AnyKey: CodingKey, Hashable, Sendable {
+    public var stringValue: String
+    public var intValue: Int?
+    public init(_ s: String) { stringValue = s; intValue = nil }
+    public init?(stringValue: String) { self.stringValue = stringValue; intValue = nil }
+    public init?(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
+}
+
+extension Decoder {
+    /// Strict decoding: throws for any key not in `allowed` (with the offending key in the coding path).
+    func rejectUnknownKeys(allowed: Set<String>, context: String) throws {
+        let c = try container(keyedBy: AnyKey.self)
+        for key in c.allKeys where !allowed.contains(key.stringValue) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: codingPath + [key],
+                debugDescription: "unknown key '\(key.stringValue)' in \(context); allowed: \(allowed.sorted().joined(separator: ", "))"))
+        }
+    }
+
+    /// Throws when a key that is only allowed on other types is present.
+    func rejectKeys(_ keys: [String], notAllowedFor what: String) throws {
+        let c = try container(keyedBy: AnyKey.self)
+        let present = Set(c.allKeys.map(\.stringValue))
+        for k in keys where present.contains(k) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: codingPath + [AnyKey(k)],
+                debugDescription: "key '\(k)' is not allowed for \(what)"))
+        }
+    }
+}
