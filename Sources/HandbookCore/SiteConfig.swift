@@ -17,6 +17,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var edition: Edition = .selfCheck
     /// A YAML file of company days off (`daysOff: [YYYY-MM-DD…]`) and extra working days, relative to the root.
     public var companyCalendar: String?
+    /// Read from `companyCalendar` at load time: extra company days off, `YYYY-MM-DD`.
+    public var companyDaysOff: [String] = []
 
     public init(title: String) {
         self.title = title

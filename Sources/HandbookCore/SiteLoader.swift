@@ -12,6 +12,9 @@ enum SiteLoader {
         var config = try SiteConfig.parse(configText, file: options.configFile)
         if let edition = options.editionOverride { config.edition = edition }
         if let output = options.outputOverride { config.outputDirectory = output }
+        if let calendarFile = config.companyCalendar {
+            config.companyDaysOff = try companyDaysOff(calendarFile, root: root)
+        }
 
         let contentDir = resolve(config.contentDirectory, against: root)
         var isDir: ObjCBool = false
@@ -73,6 +76,36 @@ enum SiteLoader {
         return LoadedSite(root: root, config: config, configPath: options.configFile, theme: theme, pages: pages,
                           contentAssets: assets, contentDirectory: contentDir,
                           outputDirectory: resolve(config.outputDirectory, against: root))
+    }
+
+    /// Reads a company calendar: `daysOff: [YYYY-MM-DD, …]`.
+    static func companyDaysOff(_ path: String, root: URL) throws(BuildFailure) -> [String] {
+        guard let text = try? String(contentsOf: resolve(path, against: root), encoding: .utf8) else {
+            throw BuildFailure([Diagnostic(stage: .load, file: path, message: "cannot read the company calendar",
+                                           hint: "create it with `daysOff: [2025-12-31]` or remove `companyCalendar` from the config")])
+        }
+        guard let node = try YAMLParsing.compose(text, file: path, stage: .load) else { return [] }
+        var problems: [Diagnostic] = []
+        var days: [String] = []
+        for (key, keyNode, value) in YAMLMapping(node: node).pairs {
+            guard key == "daysOff", case .sequence(let sequence) = value else {
+                let pos = keyNode.position()
+                problems.append(Diagnostic(stage: .load, file: path, line: pos.line, column: pos.column,
+                                           message: "unknown company calendar key `\(key)`", hint: "the file has one key: `daysOff:` with a list of dates"))
+                continue
+            }
+            for item in sequence {
+                if let day = item.string, day.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil {
+                    days.append(day)
+                } else {
+                    let pos = item.position()
+                    problems.append(Diagnostic(stage: .load, file: path, line: pos.line, column: pos.column,
+                                               message: "`\(item.string ?? "?")` is not a date", hint: "write dates as YYYY-MM-DD"))
+                }
+            }
+        }
+        if !problems.isEmpty { throw BuildFailure(problems) }
+        return days
     }
 
     /// A configured folder: absolute as given, otherwise relative to the project folder.

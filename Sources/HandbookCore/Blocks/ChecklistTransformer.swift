@@ -1,0 +1,148 @@
+import CmarkBridge
+import Foundation
+import HandbookForms
+
+/// ```` ```checklist ```` blocks: a policy form. The page gets a static, printable description of the form
+/// that the page's checklist.js turns into the interactive form; the build also writes the definitions
+/// for the page (`assets/forms-data.js`), for `handbook-check` (`forms/definitions.json`) and a JSON
+/// Schema per form (`forms/<id>.schema.json`).
+public struct ChecklistTransformer: BlockTransformer {
+    public let language = "checklist"
+    public let scripts = ["assets/forms-data.js", "assets/checklist.js"]
+    public let styles = ["assets/forms.css"]
+
+    public init() {}
+
+    public struct Artifact: Sendable {
+        public var definition: ChecklistDefinition
+        public var hash: String
+        public var pagePath: String
+        public var displayPath: String
+        public var line: Int
+    }
+
+    public func transform(_ block: FencedBlock) throws(BuildFailure) -> TransformedBlock {
+        let (definition, node) = try DefinitionYAML.decode(ChecklistDefinition.self, from: block)
+        let issues = definition.validate()
+        if !issues.isEmpty {
+            throw BuildFailure(issues.map { DefinitionYAML.diagnostic($0, in: node, block: block) })
+        }
+        let hash: String
+        do { hash = try definition.canonicalHash() } catch {
+            throw BuildFailure([Diagnostic(stage: .transform, file: block.displayPath, line: block.contentLine, message: "cannot encode the checklist: \(error)")])
+        }
+        let artifact = Artifact(definition: definition, hash: hash, pagePath: block.pagePath, displayPath: block.displayPath, line: block.contentLine - 1)
+        return TransformedBlock(html: Self.staticHTML(definition), searchText: Self.searchText(definition),
+                                references: DefinitionYAML.references(definition.citeReferences(), in: node, block: block),
+                                artifact: artifact, anchors: ["checklist-\(definition.id)"])
+    }
+
+    public func finish(artifacts: [any Sendable], resolvedCites: [String: String], config: SiteConfig) throws(BuildFailure) -> [String: String] {
+        let forms = artifacts.compactMap { $0 as? Artifact }
+        var problems: [Diagnostic] = []
+        var seen: [String: Artifact] = [:]
+        for form in forms {
+            if let first = seen[form.definition.id] {
+                problems.append(Diagnostic(stage: .transform, file: form.displayPath, line: form.line,
+                                           message: "checklist id `\(form.definition.id)` is already used in \(first.displayPath):\(first.line)",
+                                           hint: "checklist ids must be unique across the handbook"))
+            }
+            seen[form.definition.id] = form
+        }
+        if !problems.isEmpty { throw BuildFailure(problems) }
+
+        let calendar = CalendarData.json(config: config)
+        var entries: [String] = []
+        var files: [String: String] = [:]
+        for form in forms {
+            let id = form.definition.id
+            var cites: [String: String] = [:]
+            for reference in form.definition.citeReferences() {
+                cites[reference.cite] = resolvedCites[ReferenceKey.make(page: form.pagePath, target: reference.cite)]
+            }
+            let page = String(form.pagePath.dropLast(3)) + ".html"
+            entries.append("\(DefinitionYAML.json(id)):{\"definition\":\(DefinitionYAML.json(form.definition)),\"hash\":\(DefinitionYAML.json(form.hash)),"
+                           + "\"page\":\(DefinitionYAML.json(page)),\"cites\":\(DefinitionYAML.json(cites)),\"schema\":\(DefinitionYAML.json("forms/\(id).schema.json"))}")
+            files["forms/\(id).schema.json"] = DefinitionYAML.json(form.definition.submissionSchema(hash: form.hash))
+        }
+        let formsObject = "{" + entries.joined(separator: ",") + "}"
+        files["assets/forms-data.js"] = """
+            window.HANDBOOK = window.HANDBOOK || {};
+            HANDBOOK.handbookVersion = \(DefinitionYAML.json(config.version));
+            HANDBOOK.calendar = \(calendar);
+            HANDBOOK.forms = \(formsObject);
+
+            """
+        files["forms/definitions.json"] = "{\"handbookVersion\":\(DefinitionYAML.json(config.version)),\"calendar\":\(calendar),\"forms\":\(formsObject)}\n"
+        return files
+    }
+
+    static func searchText(_ definition: ChecklistDefinition) -> String {
+        var parts = [definition.title, definition.description ?? ""]
+        func add(_ fields: [Field]) {
+            for field in fields {
+                parts.append(field.label)
+                if let help = field.help { parts.append(help) }
+                if let options = field.options { parts += options }
+                if let children = field.fields { add(children) }
+            }
+        }
+        add(definition.fields)
+        parts += (definition.rules ?? []).compactMap(\.message)
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    static let typeNames: [FieldType: String] = [
+        .check: "勾选", .yesno: "是/否", .yesnona: "是/否/不适用", .text: "文本", .textarea: "多行文本", .number: "数字",
+        .date: "日期", .datetime: "日期时间", .choice: "单选", .multichoice: "多选", .rating: "评分", .phone: "电话",
+        .email: "电子邮箱", .signature: "签名", .group: "分组",
+    ]
+
+    /// The form as a printable list; every value is escaped.
+    static func staticHTML(_ definition: ChecklistDefinition) -> String {
+        let e: (String) -> String = HTMLEscaping.escapeHTML
+        let id = e(definition.id)
+        var html = "<section class=\"checklist\" id=\"checklist-\(id)\" data-checklist=\"\(id)\" aria-labelledby=\"checklist-\(id)-title\">\n"
+        html += "<h3 id=\"checklist-\(id)-title\">\(e(definition.title))</h3>\n<div class=\"checklist-static\">\n"
+        var meta = "表单编号 <code>\(id)</code> · 第 \(definition.version) 版"
+        if let cite = definition.cite { meta += " · 依据 <a href=\"\(DefinitionYAML.citeHref(cite))\">\(e(cite.split(separator: "#").last.map(String.init) ?? cite))</a>" }
+        html += "<p class=\"checklist-meta\">\(meta)</p>\n"
+        if let description = definition.description { html += "<p>\(e(description))</p>\n" }
+        html += fieldList(definition.fields)
+        if let rules = definition.rules, !rules.isEmpty {
+            html += "<p class=\"checklist-rules-title\">核对规则</p>\n<ul class=\"checklist-rules\">\n"
+            for rule in rules { html += "<li>\(e(rule.message ?? rule.id))</li>\n" }
+            html += "</ul>\n"
+        }
+        return html + "</div>\n</section>"
+    }
+
+    private static func fieldList(_ fields: [Field]) -> String {
+        let e: (String) -> String = HTMLEscaping.escapeHTML
+        var html = "<ol class=\"checklist-fields-static\">\n"
+        for field in fields {
+            html += "<li><span class=\"cl-static-label\">\(e(field.label))</span>"
+            html += " <span class=\"cl-static-type\">（\(typeNames[field.type] ?? field.type.rawValue)\(field.isRequired ? "，必填" : "")）</span>"
+            if let options = field.options { html += " <span class=\"cl-static-options\">\(e(options.joined(separator: " / ")))</span>" }
+            if let help = field.help { html += "<br><span class=\"cl-static-help\">\(e(help))</span>" }
+            if let children = field.fields { html += fieldList(children) }
+            html += "</li>\n"
+        }
+        return html + "</ol>\n"
+    }
+}
+
+/// The working-day calendar shipped with the site: official holidays and adjusted working days, with the
+/// company's extra days off folded into the holidays.
+enum CalendarData {
+    static func json(config: SiteConfig) -> String {
+        var years = WorkingCalendar.officialData
+        for day in config.companyDaysOff {
+            guard let year = Int(day.prefix(4)), years[year] != nil else { continue }
+            if !years[year]!.holidays.contains(day) { years[year]!.holidays.append(day) }
+            years[year]!.holidays.sort()
+        }
+        let byYear = Dictionary(uniqueKeysWithValues: years.map { (String($0.key), $0.value) })
+        return DefinitionYAML.json(byYear)
+    }
+}

@@ -1,0 +1,83 @@
+import CmarkBridge
+import Foundation
+import HandbookForms
+import Yams
+
+/// Decodes a block's YAML into a definition; every problem becomes a diagnostic at the Markdown file's
+/// line and column (the block's first content line plus the position inside the YAML).
+enum DefinitionYAML {
+    static func decode<T: Decodable>(_ type: T.Type, from block: FencedBlock) throws(BuildFailure) -> (T, Node) {
+        let lineOffset = block.contentLine - 1
+        guard let node = try YAMLParsing.compose(block.literal, file: block.displayPath, stage: .transform, lineOffset: lineOffset),
+              case .mapping = node else {
+            throw BuildFailure([Diagnostic(stage: .transform, file: block.displayPath, line: block.contentLine, column: block.contentColumn,
+                                           message: "the \(block.info) block is empty or not a YAML mapping",
+                                           hint: "write `id:`, `title:` and the rest as in docs/blocks.md")])
+        }
+        do {
+            return (try YAMLDecoder().decode(T.self, from: node), node)
+        } catch {
+            throw BuildFailure([diagnostic(DefinitionIssue(decodingError: error), in: node, block: block)])
+        }
+    }
+
+    /// The node at `path`, or the deepest one that exists; for a mapping key, the key itself.
+    static func locate(_ path: [PathComponent], in root: Node) -> Node {
+        var node = root
+        for (position, component) in path.enumerated() {
+            switch (component, node) {
+            case (.key(let key), .mapping(let mapping)):
+                guard let pair = mapping.first(where: { $0.key.string == key }) else { return node }
+                node = position == path.count - 1 ? pair.key : pair.value
+            case (.index(let index), .sequence(let sequence)):
+                guard index >= 0, index < sequence.count else { return node }
+                node = sequence[index]
+            default:
+                return node
+            }
+        }
+        return node
+    }
+
+    static func diagnostic(_ issue: DefinitionIssue, in root: Node, block: FencedBlock) -> Diagnostic {
+        let node = locate(issue.codingPath, in: root)
+        let mark = node.mark ?? root.mark
+        let line = block.contentLine - 1 + (mark?.line ?? 1)
+        let column = block.contentColumn - 1 + (mark?.column ?? 1)
+        let path = PathComponent.render(issue.codingPath)
+        return Diagnostic(stage: .transform, file: block.displayPath, line: line, column: column,
+                          message: "\(block.info) \(path.isEmpty ? "" : "`\(path)`: ")\(issue.messageEN) (\(issue.message))",
+                          hint: issue.hint)
+    }
+
+    /// References for every `cite` in a definition, positioned at the cite's value.
+    static func references(_ cites: [CiteReference], in root: Node, block: FencedBlock) -> [BlockReference] {
+        cites.map { cite in
+            var node = locate(cite.codingPath, in: root)
+            if case .mapping(let mapping) = locate(Array(cite.codingPath.dropLast()), in: root),
+               let value = mapping.first(where: { $0.key.string == "cite" })?.value {
+                node = value
+            }
+            let mark = node.mark
+            return BlockReference(target: cite.cite, pagePath: block.pagePath, displayPath: block.displayPath,
+                                  line: block.contentLine - 1 + (mark?.line ?? 1),
+                                  column: block.contentColumn - 1 + (mark?.column ?? 1))
+        }
+    }
+
+    /// A cite as a link from the page it is written on: `05-complaints.md#第31条` → `05-complaints.html#第31条`.
+    static func citeHref(_ cite: String) -> String {
+        let (path, fragment) = LinkResolver.splitFragment(cite)
+        let page = path.hasSuffix(".md") ? String(path.dropLast(3)) + ".html" : path
+        return HTMLEscaping.escapeHref(page + (fragment.map { "#" + $0 } ?? ""))
+    }
+
+    /// JSON text for embedding in a data file.
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+}
+
+
