@@ -16,11 +16,26 @@ public struct HandbookCommand: ParsableCommand {
 /// Writes diagnostics to stderr, one `file:line:col: error: …` each.
 enum Console {
     static func error(_ text: String) {
+        flush()
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(text + "\n")
+    }
+
+    /// Standard output, buffered: reports of 100,000 files are written in large chunks.
+    nonisolated(unsafe) private static var buffer: [UInt8] = []
+
+    static func write(_ text: String) {
+        buffer += Array(text.utf8)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
+    static func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
     }
 
     static func report(_ failure: BuildFailure) {

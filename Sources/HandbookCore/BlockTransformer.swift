@@ -46,7 +46,7 @@ public struct TransformedBlock: Sendable {
 public protocol BlockTransformer: Sendable {
     /// The first word of the info string this transformer handles.
     var language: String { get }
-    func transform(_ block: FencedBlock) throws(BuildFailure) -> TransformedBlock
+    func transform(_ block: FencedBlock, config: SiteConfig) throws(BuildFailure) -> TransformedBlock
     /// Called once after all pages with every artifact (in page order) and the cite targets resolved to
     /// site-relative URLs (keyed by `page.md#anchor` as written, made relative to the content root);
     /// checks what needs the whole handbook and returns data files to emit, keyed by site-relative path.
@@ -54,6 +54,32 @@ public protocol BlockTransformer: Sendable {
     /// Scripts and stylesheets a page using this block needs, relative to the site root.
     var scripts: [String] { get }
     var styles: [String] { get }
+    /// Pages the blocks add to the site (e.g. quiz pages), rendered with the page template outside the
+    /// navigation. `pageTitles` maps page source paths to titles.
+    func extraPages(artifacts: [any Sendable], pageTitles: [String: String], config: SiteConfig) -> [GeneratedPage]
+}
+
+extension BlockTransformer {
+    public func extraPages(artifacts: [any Sendable], pageTitles: [String: String], config: SiteConfig) -> [GeneratedPage] { [] }
+}
+
+/// A page made by a transformer rather than written in content/.
+public struct GeneratedPage: Sendable {
+    /// Output path relative to the site root, e.g. `quizzes/index.html`.
+    public var path: String
+    public var title: String
+    public var summary: String?
+    /// Body HTML, already escaped.
+    public var html: String
+    public var language: String
+
+    public init(path: String, title: String, summary: String? = nil, html: String, language: String) {
+        self.path = path
+        self.title = title
+        self.summary = summary
+        self.html = html
+        self.language = language
+    }
 }
 
 /// The key of a resolved reference: the page it was written on plus the target as written.

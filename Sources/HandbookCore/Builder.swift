@@ -23,7 +23,8 @@ public struct BuildReport: Sendable {
     public var totalSeconds: Double
 
     public var summary: String {
-        let blocks = blockCounts.keys.sorted().map { "\(blockCounts[$0]!) \($0)\(blockCounts[$0]! == 1 ? "" : "s")" }
+        let plural = ["checklist": "checklists", "quiz": "quizzes"]
+        let blocks = blockCounts.keys.sorted().map { "\(blockCounts[$0]!) \(blockCounts[$0]! == 1 ? $0 : plural[$0, default: $0 + "s"])" }
         let parts = ["\(pages) pages"] + blocks
         return "built " + parts.joined(separator: ", ") + String(format: " in %.2f s", totalSeconds) + " → \(outputDirectory.lastPathComponent)/"
     }

@@ -51,7 +51,9 @@ struct PageRenderer {
         let config = site.config
         let theme = site.theme
         let languagesByPage = transformed.languagesByPage
-        let links = Self.extraLinks(pages)
+        var extraLinks = Self.extraLinks(pages)
+        if transformed.extraPages.contains(where: { $0.path == "quizzes/index.html" }) { extraLinks["quizzesUrl"] = "quizzes/index.html" }
+        let links = extraLinks
 
         let rendered = Array(pages.indices).parallelMap { index -> (String, String) in
             let page = pages[index]
@@ -81,9 +83,24 @@ struct PageRenderer {
         var files = [String: String](minimumCapacity: pages.count + 8)
         for (path, html) in rendered { files[path] = html }
 
+        let allNav = Self.navigation(chapters: chapters, pages: pages, currentPage: nil, currentChapter: nil)
+        for extra in transformed.extraPages {
+            let root = String(repeating: "../", count: extra.path.split(separator: "/").count - 1)
+            var context = Self.baseContext(config: config, strings: strings, root: root, links: links)
+            var pageContext: [String: Any] = ["title": extra.title, "path": extra.path]
+            if let summary = extra.summary { pageContext["summary"] = summary }
+            context["page"] = pageContext
+            context["content"] = extra.html
+            context["breadcrumbs"] = [["title": strings["home"] ?? config.title, "url": "index.html"]]
+            context["nav"] = allNav
+            context["scripts"] = (assetsByLanguage[extra.language]?.scripts ?? []).map { ["src": $0] }
+            context["styles"] = (assetsByLanguage[extra.language]?.styles ?? []).map { ["href": $0] }
+            files[extra.path] = theme.render("page", context)
+        }
+
         var home = Self.baseContext(config: config, strings: strings, root: "", links: links)
         home["page"] = ["title": config.title, "path": "index.html"]
-        home["nav"] = Self.navigation(chapters: chapters, pages: pages, currentPage: nil, currentChapter: nil)
+        home["nav"] = allNav
         files["index.html"] = theme.render("home", home)
         for (special, titleKey) in [("404", "notFoundTitle"), ("search", "searchTitle")] {
             var context = Self.baseContext(config: config, strings: strings, root: "", links: links)

@@ -1,8 +1,9 @@
 import Foundation
+import Mustache
 
 /// The load stage: config, theme, pages with front matter, page order.
 enum SiteLoader {
-    static func load(_ options: BuildOptions) throws(BuildFailure) -> LoadedSite {
+    static func load(_ options: BuildOptions, withTheme: Bool = true) throws(BuildFailure) -> LoadedSite {
         let root = options.root.standardizedFileURL
         let configURL = root.appendingPathComponent(options.configFile)
         guard let configText = try? String(contentsOf: configURL, encoding: .utf8) else {
@@ -62,10 +63,14 @@ enum SiteLoader {
         }
         let themeDir = resolve(config.themeDirectory, against: root)
         var theme: Theme?
-        do {
-            theme = try Theme.load(from: themeDir, language: config.language, displayRoot: root)
-        } catch {
-            problems += error.diagnostics
+        if withTheme {
+            do {
+                theme = try Theme.load(from: themeDir, language: config.language, displayRoot: root)
+            } catch {
+                problems += error.diagnostics
+            }
+        } else {
+            theme = Theme(directory: themeDir, library: MustacheLibrary(), strings: [:], assetFiles: [])
         }
         guard problems.isEmpty, let theme else { throw BuildFailure(problems) }
 

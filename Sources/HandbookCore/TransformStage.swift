@@ -10,6 +10,9 @@ struct TransformedSite: Sendable {
     var dataFiles: [String: String]
     /// Per page output path: the transformer languages it uses.
     var languagesByPage: [String: Set<String>]
+    var extraPages: [GeneratedPage] = []
+    /// Every block's artifact, by transformer language, in page order.
+    var artifacts: [String: [any Sendable]] = [:]
 }
 
 /// The transform stage: heading ids, fenced blocks, then links and block references against all anchors.
@@ -107,9 +110,12 @@ struct Transformer {
 
         var dataFiles: [String: String] = [:]
         var counts: [String: Int] = [:]
+        var extraPages: [GeneratedPage] = []
+        let titles = Dictionary(uniqueKeysWithValues: pages.map { ($0.sourcePath, $0.title) })
         for transformer in transformers {
             let collected = artifacts[transformer.language] ?? []
             counts[transformer.language] = collected.count
+            extraPages += transformer.extraPages(artifacts: collected, pageTitles: titles, config: config)
             do {
                 dataFiles.merge(try transformer.finish(artifacts: collected, resolvedCites: resolvedCites, config: config)) { $1 }
             } catch {
@@ -119,7 +125,8 @@ struct Transformer {
         if !problems.isEmpty { throw BuildFailure(problems) }
 
         let sections = pages.flatMap { Self.sections(of: $0, blockTexts: blockTexts[$0.sourcePath] ?? [:]) }
-        return TransformedSite(pages: pages, sections: sections, blockCounts: counts, dataFiles: dataFiles, languagesByPage: languagesByPage)
+        return TransformedSite(pages: pages, sections: sections, blockCounts: counts, dataFiles: dataFiles,
+                               languagesByPage: languagesByPage, extraPages: extraPages, artifacts: artifacts)
     }
 
     /// `05-complaints.html#x` written relative to a page in a folder → relative to the site root.
@@ -171,7 +178,7 @@ struct Transformer {
                                     contentLine: node.start.line + 1,
                                     contentColumn: page.source.characterColumn(line: node.start.line, byteColumn: node.start.column))
             do {
-                let result = try transformer.transform(block)
+                let result = try transformer.transform(block, config: config)
                 artifacts[language, default: []].append(result.artifact)
                 references += result.references
                 for anchor in result.anchors {

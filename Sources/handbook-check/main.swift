@@ -1,1 +1,3 @@
 import HandbookCommands
+
+HandbookCheckCommand.main()

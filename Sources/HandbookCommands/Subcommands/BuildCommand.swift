@@ -38,6 +38,7 @@ struct BuildCommand: ParsableCommand {
         do {
             let report = try builder.build()
             Console.out(report.summary)
+            Console.flush()
         } catch {
             Console.report(error)
             throw ExitCode(1)

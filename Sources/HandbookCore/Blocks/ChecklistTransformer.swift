@@ -21,7 +21,7 @@ public struct ChecklistTransformer: BlockTransformer {
         public var line: Int
     }
 
-    public func transform(_ block: FencedBlock) throws(BuildFailure) -> TransformedBlock {
+    public func transform(_ block: FencedBlock, config: SiteConfig) throws(BuildFailure) -> TransformedBlock {
         let (definition, node) = try DefinitionYAML.decode(ChecklistDefinition.self, from: block)
         let issues = definition.validate()
         if !issues.isEmpty {

@@ -1,0 +1,67 @@
+import Foundation
+import HandbookForms
+
+/// Walks files and folders lazily (so 100,000 submissions never sit in memory at once) and reads each
+/// JSON file with a size limit.
+struct SubmissionFiles: Sequence, IteratorProtocol {
+    static let maximumBytes = 2 * 1024 * 1024
+
+    private var pending: [String]
+    private var enumerator: FileManager.DirectoryEnumerator?
+    private var enumeratorBase = ""
+
+    init(_ paths: [String]) {
+        pending = paths.reversed()
+    }
+
+    mutating func next() -> String? {
+        while true {
+            if let enumerator {
+                while let relative = enumerator.nextObject() as? String {
+                    guard relative.hasSuffix(".json") else { continue }
+                    let path = enumeratorBase + "/" + relative
+                    var isDir: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { return path }
+                }
+                self.enumerator = nil
+            }
+            guard let path = pending.popLast() else { return nil }
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                enumerator = FileManager.default.enumerator(atPath: path)
+                enumeratorBase = path.hasSuffix("/") ? String(path.dropLast()) : path
+                continue
+            }
+            return path
+        }
+    }
+
+    enum ReadError: Error, CustomStringConvertible {
+        case unreadable, tooLarge(Int), notUTF8, malformed(String)
+
+        var description: String {
+            switch self {
+            case .unreadable: return "cannot read the file"
+            case .tooLarge(let bytes): return "the file is \(bytes) bytes; a submission is at most \(SubmissionFiles.maximumBytes) bytes"
+            case .notUTF8: return "the file is not UTF-8 text"
+            case .malformed(let detail): return "malformed JSON: \(detail)"
+            }
+        }
+    }
+
+    static func read(_ path: String) -> Result<JSONValue, ReadError> {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(.unreadable) }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: maximumBytes + 1) ?? Data() else { return .failure(.unreadable) }
+        if data.count > maximumBytes { return .failure(.tooLarge(data.count)) }
+        guard String(data: data, encoding: .utf8) != nil else { return .failure(.notUTF8) }
+        do {
+            return .success(try JSONDecoder().decode(JSONValue.self, from: data))
+        } catch let DecodingError.dataCorrupted(context) {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return .failure(.malformed(underlying ?? context.debugDescription))
+        } catch {
+            return .failure(.malformed("\(error)"))
+        }
+    }
+}
