@@ -16,10 +16,20 @@ struct Emitter {
         do {
             try? fm.removeItem(at: staging)
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            for (path, contents) in files {
-                let url = staging.appendingPathComponent(path)
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(contents.utf8).write(to: url)
+            let folders = Set(files.keys.map { ($0 as NSString).deletingLastPathComponent })
+            for folder in folders.sorted() where !folder.isEmpty {
+                try fm.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+            }
+            let entries = Array(files)
+            let failures = entries.parallelMap { entry -> String? in
+                var contents = entry.value
+                let written = contents.withUTF8 { bytes in
+                    fm.createFile(atPath: staging.appendingPathComponent(entry.key).path, contents: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none))
+                }
+                return written ? nil : entry.key
+            }
+            if let failed = failures.compactMap({ $0 }).first {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: failed])
             }
             try copy(site.theme.assetFiles, from: site.theme.directory.appendingPathComponent("assets"), to: staging.appendingPathComponent("assets"))
             try copy(site.contentAssets, from: site.contentDirectory, to: staging)

@@ -14,20 +14,42 @@ public struct FrontMatter: Sendable, Equatable {
     static let keys = ["title", "order", "id", "summary", "owner", "effective", "version"]
 
     /// Splits `---` front matter from the body. Returns the YAML, the body, and the body's first line number.
+    /// The front matter's lines are replaced by empty lines so that cmark's line numbers are the file's.
+    /// Works on UTF-8 bytes: it runs on every page of large sites.
     static func split(_ text: String) -> (yaml: String?, body: String, bodyLine: Int) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" || first == "\u{FEFF}---" else {
-            return (nil, text, 1)
+        var text = text
+        return text.withUTF8 { bytes -> (String?, String, Int) in
+            var start = 0
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+            func lineEnd(_ from: Int) -> Int {
+                var i = from
+                while i < bytes.count, bytes[i] != 0x0A { i += 1 }
+                return i
+            }
+            func isFence(_ from: Int, _ to: Int) -> Bool {
+                var end = to
+                while end > from, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
+                return end - from == 3 && bytes[from] == 0x2D && bytes[from + 1] == 0x2D && bytes[from + 2] == 0x2D
+            }
+            let firstEnd = lineEnd(start)
+            guard isFence(start, firstEnd), firstEnd < bytes.count else { return (nil, String(decoding: bytes, as: UTF8.self), 1) }
+            var lineStart = firstEnd + 1
+            var lines = 1
+            while lineStart <= bytes.count {
+                let end = lineEnd(lineStart)
+                lines += 1
+                let dots = end - lineStart == 3 && bytes[lineStart] == 0x2E && bytes[lineStart + 1] == 0x2E && bytes[lineStart + 2] == 0x2E
+                if isFence(lineStart, end) || dots {
+                    let yaml = String(decoding: bytes[(firstEnd + 1)..<max(firstEnd + 1, lineStart - 1)], as: UTF8.self)
+                    var body = [UInt8](repeating: 0x0A, count: lines)
+                    if end + 1 < bytes.count { body += bytes[(end + 1)...] }
+                    return (yaml, String(decoding: body, as: UTF8.self), lines + 1)
+                }
+                if end >= bytes.count { break }
+                lineStart = end + 1
+            }
+            return (nil, String(decoding: bytes, as: UTF8.self), 1)
         }
-        lines.removeFirst()
-        guard let close = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" || $0 == "..." }) else {
-            return (nil, text, 1)
-        }
-        let yaml = lines[..<close].joined(separator: "\n")
-        // Blank lines replace the front matter so that cmark's line numbers stay the file's line numbers.
-        let padding = String(repeating: "\n", count: close + 2)
-        let body = padding + lines[(close + 1)...].joined(separator: "\n")
-        return (yaml, body, close + 3)
     }
 
     /// Parses front matter YAML (starting on line 2 of `file`), strictly.

@@ -55,6 +55,7 @@ struct PageRenderer {
         if transformed.extraPages.contains(where: { $0.path == "quizzes/index.html" }) { extraLinks["quizzesUrl"] = "quizzes/index.html" }
         let links = extraLinks
 
+        let navigation = NavigationHTML(theme: theme, chapters: chapters, pages: pages)
         let rendered = Array(pages.indices).parallelMap { index -> (String, String) in
             let page = pages[index]
             let body = page.tree.map { renderer.render($0) } ?? ""
@@ -73,7 +74,7 @@ struct PageRenderer {
             let chapter = chapters[chapterOfPage[index]]
             if chapter.isFolder && chapter.pages.first != index { crumbs.append(["title": chapter.title, "url": chapter.url]) }
             context["breadcrumbs"] = crumbs
-            context["nav"] = Self.navigation(chapters: chapters, pages: pages, currentPage: index, currentChapter: chapterOfPage[index])
+            context["navHTML"] = navigation.html(forPage: index, chapter: chapterOfPage[index], root: page.rootPrefix)
             if index > 0 { context["prev"] = ["title": pages[index - 1].title, "url": pages[index - 1].outputPath] }
             if index + 1 < pages.count { context["next"] = ["title": pages[index + 1].title, "url": pages[index + 1].outputPath] }
             context["scripts"] = scripts.map { ["src": $0] }
@@ -93,6 +94,7 @@ struct PageRenderer {
             context["content"] = extra.html
             context["breadcrumbs"] = [["title": strings["home"] ?? config.title, "url": "index.html"]]
             context["nav"] = allNav
+            context["navHTML"] = navigation.html(forPage: nil, chapter: nil, root: root)
             context["scripts"] = (assetsByLanguage[extra.language]?.scripts ?? []).map { ["src": $0] }
             context["styles"] = (assetsByLanguage[extra.language]?.styles ?? []).map { ["href": $0] }
             files[extra.path] = theme.render("page", context)
@@ -101,11 +103,13 @@ struct PageRenderer {
         var home = Self.baseContext(config: config, strings: strings, root: "", links: links)
         home["page"] = ["title": config.title, "path": "index.html"]
         home["nav"] = allNav
+        home["navHTML"] = navigation.html(forPage: nil, chapter: nil, root: "")
         files["index.html"] = theme.render("home", home)
         for (special, titleKey) in [("404", "notFoundTitle"), ("search", "searchTitle")] {
             var context = Self.baseContext(config: config, strings: strings, root: "", links: links)
             context["page"] = ["title": strings[titleKey] ?? special, "path": "\(special).html"]
             context["nav"] = home["nav"]
+            context["navHTML"] = navigation.html(forPage: nil, chapter: nil, root: "")
             files["\(special).html"] = theme.render(special, context)
         }
         var problems: [Diagnostic] = []
@@ -159,5 +163,74 @@ struct PageRenderer {
             if let value, !value.isEmpty { context[key] = value }
         }
         return context
+    }
+}
+
+/// The sidebar's chapter list, rendered through the theme's `partials/nav-chapter` and `partials/nav-page`.
+/// Items that are the same on many pages are rendered once per folder depth and reused, so a page costs
+/// one small render for its own chapter instead of a template loop over every chapter and page.
+struct NavigationHTML: Sendable {
+    let theme: Theme
+    let chapters: [PageRenderer.Chapter]
+    let pages: [Page]
+    /// root prefix → chapter index → the chapter's item when it is not the current one.
+    private let chapterItems: [String: [String]]
+    /// root prefix → page index → the page's item when it is not the current one (folder chapters only).
+    private let pageItems: [String: [Int: String]]
+
+    init(theme: Theme, chapters: [PageRenderer.Chapter], pages: [Page]) {
+        self.theme = theme
+        self.chapters = chapters
+        self.pages = pages
+        let roots = Set(pages.map(\.rootPrefix)).union([""])
+        var chapterItems: [String: [String]] = [:]
+        var pageItems: [String: [Int: String]] = [:]
+        for root in roots {
+            chapterItems[root] = chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
+            var items: [Int: String] = [:]
+            for chapter in chapters where chapter.isFolder {
+                for index in chapter.pages.dropFirst() {
+                    items[index] = Self.pageItem(theme, pages[index], root: root, current: false)
+                }
+            }
+            pageItems[root] = items
+        }
+        self.chapterItems = chapterItems
+        self.pageItems = pageItems
+    }
+
+    static func chapterItem(_ theme: Theme, _ chapter: PageRenderer.Chapter, root: String, current: Bool, childrenHTML: String?) -> String {
+        var context: [String: Any] = ["root": root, "title": chapter.title, "url": chapter.url, "current": current]
+        if let childrenHTML {
+            context["expanded"] = true
+            if !childrenHTML.isEmpty { context["childrenHTML"] = childrenHTML }
+        }
+        return theme.render("partials/nav-chapter", context)
+    }
+
+    static func pageItem(_ theme: Theme, _ page: Page, root: String, current: Bool) -> String {
+        theme.render("partials/nav-page", ["root": root, "title": page.title, "url": page.outputPath, "current": current])
+    }
+
+    func html(forPage page: Int?, chapter current: Int?, root: String) -> String {
+        let cached = chapterItems[root] ?? chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
+        var html = ""
+        for (offset, chapter) in chapters.enumerated() {
+            guard offset == current, let page else {
+                html += cached[offset]
+                continue
+            }
+            if !chapter.isFolder {
+                html += Self.chapterItem(theme, chapter, root: root, current: true, childrenHTML: nil)
+                continue
+            }
+            var children = ""
+            for index in chapter.pages.dropFirst() {
+                children += index == page || pageItems[root]?[index] == nil
+                    ? Self.pageItem(theme, pages[index], root: root, current: index == page) : pageItems[root]![index]!
+            }
+            html += Self.chapterItem(theme, chapter, root: root, current: chapter.pages.first == page, childrenHTML: children)
+        }
+        return html
     }
 }

@@ -27,23 +27,29 @@ enum SiteLoader {
         let markdown = all.filter { $0.hasSuffix(".md") }
         let assets = all.filter { !$0.hasSuffix(".md") }
 
-        var problems: [Diagnostic] = []
-        var pages: [Page] = []
-        for path in markdown {
-            let display = config.contentDirectory + "/" + path
+        let contentDirectory = config.contentDirectory
+        let loaded = markdown.parallelMap { path -> Result<Page, BuildFailure> in
+            let display = contentDirectory + "/" + path
             guard let data = FileManager.default.contents(atPath: contentDir.appendingPathComponent(path).path),
                   let text = String(data: data, encoding: .utf8) else {
-                problems.append(Diagnostic(stage: .load, file: display, message: "the file is not valid UTF-8 text", hint: "save it as UTF-8"))
-                continue
+                return .failure(BuildFailure([Diagnostic(stage: .load, file: display, message: "the file is not valid UTF-8 text", hint: "save it as UTF-8")]))
             }
-            let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
+            let normalized = text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
             let (yaml, body, _) = FrontMatter.split(normalized)
-            do {
+            do throws(BuildFailure) {
                 let matter = try FrontMatter.parse(yaml, file: display)
-                pages.append(Page(sourcePath: path, displayPath: display, source: SourceText(path: display, text: normalized),
-                                  frontMatter: matter, body: body))
+                return .success(Page(sourcePath: path, displayPath: display, source: SourceText(path: display, text: normalized),
+                                     frontMatter: matter, body: body))
             } catch {
-                problems += error.diagnostics
+                return .failure(error)
+            }
+        }
+        var problems: [Diagnostic] = []
+        var pages: [Page] = []
+        for result in loaded {
+            switch result {
+            case .success(let page): pages.append(page)
+            case .failure(let failure): problems += failure.diagnostics
             }
         }
         if markdown.isEmpty {

@@ -48,25 +48,42 @@ struct Transformer {
         var languagesByPage: [String: Set<String>] = [:]
         let byLanguage = Dictionary(transformers.map { ($0.language, $0) }, uniquingKeysWith: { a, _ in a })
 
-        // Pass 1: headings and blocks, page by page (anchors must all be known before links are checked).
-        for index in pages.indices {
-            var page = pages[index]
-            guard var tree = page.tree else { continue }
+        // Pass 1: headings and blocks, page by page in parallel (anchors must all be known before links are checked).
+        struct PagePass: Sendable {
+            var page: Page
+            var artifacts: [(String, any Sendable)] = []
+            var references: [BlockReference] = []
+            var texts: [Int: String] = [:]
+            var languages: Set<String> = []
+            var problems: [Diagnostic] = []
+        }
+        let passes = pages.parallelMap { original -> PagePass in
+            var pass = PagePass(page: original)
+            guard var tree = original.tree else { return pass }
             var ids = HeadingIDGenerator()
             var headings: [Page.Heading] = []
             var anchors: Set<String> = []
-            var texts: [Int: String] = [:]
+            var collected: [String: [any Sendable]] = [:]
             var blockNumber = 0
             tree.children = tree.children.map { node in
-                transformNode(node, page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
-                              artifacts: &artifacts, references: &references, texts: &texts, blockNumber: &blockNumber,
-                              languages: &languagesByPage[page.outputPath, default: []], problems: &problems)
+                transformNode(node, page: original, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
+                              artifacts: &collected, references: &pass.references, texts: &pass.texts, blockNumber: &blockNumber,
+                              languages: &pass.languages, problems: &pass.problems)
             }
-            page.tree = tree
-            page.headings = headings
-            page.anchors = anchors
-            pages[index] = page
-            blockTexts[page.sourcePath] = texts
+            // Keep block order within the page: transformNode appends per language in document order.
+            for (language, items) in collected.sorted(by: { $0.key < $1.key }) { pass.artifacts += items.map { (language, $0) } }
+            pass.page.tree = tree
+            pass.page.headings = headings
+            pass.page.anchors = anchors
+            return pass
+        }
+        for (index, pass) in passes.enumerated() {
+            pages[index] = pass.page
+            for (language, artifact) in pass.artifacts { artifacts[language, default: []].append(artifact) }
+            references += pass.references
+            blockTexts[pass.page.sourcePath] = pass.texts
+            languagesByPage[pass.page.outputPath] = pass.languages
+            problems += pass.problems
         }
         if !problems.isEmpty { throw BuildFailure(problems) }
         guard checkReferences else {
