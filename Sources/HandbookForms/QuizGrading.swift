@@ -194,7 +194,9 @@ public enum GIFT {
     /// The whole quiz as GIFT text (one question per paragraph, `[markdown]` prompts, explanations as
     /// general feedback). `order` questions become matching questions (position → item).
     public static func export(_ quiz: QuizDefinition) -> String {
-        var out = "// \(quiz.title) (\(quiz.id))\n$CATEGORY: \(escape(quiz.title))\n\n"
+        // Moodle reads the category name raw (no escapes) and splits it at "/", so neither is used there.
+        let category = quiz.title.replacingOccurrences(of: "/", with: "／").replacingOccurrences(of: "\n", with: " ")
+        var out = "// \(quiz.title) (\(quiz.id))\n$CATEGORY: \(category)\n\n"
         for q in quiz.questions {
             out += "// \(q.id)\(q.cite.map { " — " + $0 } ?? "")\n"
             out += "::\(escape(q.id))::[markdown]\(escape(q.prompt)) {"
@@ -204,9 +206,11 @@ public enum GIFT {
                 for o in q.options ?? [] { out += "\n\t\(right.contains(o) ? "=" : "~")\(escape(o))" }
             case .multiple:
                 let opts = q.options ?? []
-                let k = max(1, right.count), wrongCount = max(1, opts.count - right.count)
+                // Each wrong pick takes away what a right pick gives, as QuizGrader's partial credit does.
+                let k = max(1, right.count)
+                if q.partialCredit != true { out += "\n\t// 手册中本题全对才得分；Moodle 按比例计分" }
                 for o in opts {
-                    let pct = right.contains(o) ? 100.0 / Double(k) : -100.0 / Double(wrongCount)
+                    let pct = right.contains(o) ? 100.0 / Double(k) : -100.0 / Double(k)
                     out += "\n\t~%\(percent(pct))%\(escape(o))"
                 }
             case .truefalse:

@@ -81,9 +81,7 @@ struct ExportGIFTCLITests {
     @Test func wrongOptionWeightsMatchTheGradersPartialCredit() throws {
         let (result, scratch) = try Self.export(["--quiz", "service-quiz"])
         defer { scratch.remove() }
-        withKnownIssue("GIFT.export weighs wrong options −100/(number of wrong options), QuizGrader −1/(number of right options)") {
-            #expect(result.stdout.contains("\t~%-33.33333%天气\n"))
-        }
+        #expect(result.stdout.contains("\t~%-33.33333%天气\n"))
     }
 
     /// Moodle reads `$CATEGORY:` after replacing escapes with placeholders and never restores them,
@@ -91,9 +89,7 @@ struct ExportGIFTCLITests {
     @Test func categoryIsNotEscaped() throws {
         let (result, scratch) = try Self.export(["--quiz", "gift-quiz"])
         defer { scratch.remove() }
-        withKnownIssue("GIFT.export escapes the $CATEGORY line; Moodle would name the category `GIFT&&058; 转义 &&123;测试&&125;`") {
-            #expect(result.stdout.contains("\n$CATEGORY: GIFT: 转义 {测试}\n"))
-        }
+        #expect(result.stdout.contains("\n$CATEGORY: GIFT: 转义 {测试}\n"))
     }
 
     @Test func outputFileAndUnknownQuiz() throws {

@@ -6,30 +6,37 @@ import HandbookForms
 struct SubmissionFiles: Sequence, IteratorProtocol {
     static let maximumBytes = 2 * 1024 * 1024
 
+    /// Paths still to visit, and for each open folder its sorted entries: reports come out in a stable
+    /// order, and only the names of the folders being walked are held in memory.
     private var pending: [String]
-    private var enumerator: FileManager.DirectoryEnumerator?
-    private var enumeratorBase = ""
+    private var folders: [(path: String, entries: [String], next: Int)] = []
 
     init(_ paths: [String]) {
         pending = paths.reversed()
     }
 
     mutating func next() -> String? {
+        let fm = FileManager.default
         while true {
-            if let enumerator {
-                while let relative = enumerator.nextObject() as? String {
-                    guard relative.hasSuffix(".json") else { continue }
-                    let path = enumeratorBase + "/" + relative
-                    var isDir: ObjCBool = false
-                    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { return path }
+            if var top = folders.popLast() {
+                guard top.next < top.entries.count else { continue }
+                let path = top.path + "/" + top.entries[top.next]
+                top.next += 1
+                folders.append(top)
+                var isDir: ObjCBool = false
+                guard fm.fileExists(atPath: path, isDirectory: &isDir) else { continue }
+                if isDir.boolValue {
+                    folders.append((path, ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted(), 0))
+                } else if path.hasSuffix(".json") {
+                    return path
                 }
-                self.enumerator = nil
+                continue
             }
             guard let path = pending.popLast() else { return nil }
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                enumerator = FileManager.default.enumerator(atPath: path)
-                enumeratorBase = path.hasSuffix("/") ? String(path.dropLast()) : path
+            if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                let base = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+                folders.append((base, ((try? fm.contentsOfDirectory(atPath: base)) ?? []).filter { !$0.hasPrefix(".") }.sorted(), 0))
                 continue
             }
             return path
