@@ -101,7 +101,7 @@ def generate(root, pages, seed=20251123):
         (content / chapter).mkdir(exist_ok=True)
         lines = ["---", f"title: 第{i + 1}页 {rng.choice(WORDS)}{rng.choice(WORDS)}", f"order: {i}",
                  f"summary: {sentence(rng, 6)}", "---", ""]
-        for s in range(6):
+        for s in range(4 + i % 2):
             clause = i * 10 + s + 1
             lines += [f"## 第{clause}条 {rng.choice(WORDS)}{rng.choice(WORDS)}", "", paragraph(rng, pages, chapter, i), ""]
             if s % 2 == 0:
