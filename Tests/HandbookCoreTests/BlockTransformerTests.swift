@@ -1,0 +1,113 @@
+import Foundation
+import HandbookForms
+import Testing
+@testable import HandbookCore
+
+struct BlockTransformerTests {
+    static func block(_ yaml: String, info: String, line: Int = 10) -> FencedBlock {
+        FencedBlock(info: info, literal: yaml, pagePath: "05-x.md", displayPath: "content/05-x.md", contentLine: line, contentColumn: 1)
+    }
+
+    static let hostileChecklist = """
+        id: xss-form
+        title: "<script>alert(1)</script>表单"
+        version: 1
+        cite: "#第1条"
+        description: '"><img src=x onerror=alert(2)>'
+        fields:
+          - {id: a, type: choice, label: "<b>粗</b>", options: ["<i>甲</i>", "乙&丙"], help: "</li><script>x</script>"}
+          - {id: b, type: text, label: 乙}
+        rules:
+          - {id: r1, type: atLeastOne, fields: [a, b], message: "<svg onload=alert(3)>", cite: "#第1条"}
+        """
+
+    @Test func checklistHTMLEscapesEveryValue() throws {
+        let result = try ChecklistTransformer().transform(Self.block(Self.hostileChecklist, info: "checklist"), config: SiteConfig(title: "t"))
+        #expect(!result.html.contains("<script>"))
+        #expect(!result.html.contains("<img"))
+        #expect(!result.html.contains("<svg"))
+        #expect(!result.html.contains("<b>粗"))
+        #expect(result.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;表单"))
+        #expect(result.html.contains("乙&amp;丙"))
+        #expect(result.html.contains("data-checklist=\"xss-form\""))
+        #expect(result.anchors == ["checklist-xss-form"])
+        #expect(result.references.map(\.target) == ["#第1条", "#第1条"])
+    }
+
+    @Test func definitionErrorsPointIntoTheMarkdownFile() {
+        let yaml = """
+            id: bad
+            title: 坏表单
+            version: 1
+            fields:
+              - {id: a, type: text, label: 甲}
+              - id: b
+                type: colour
+                label: 乙
+            """
+        #expect {
+            try ChecklistTransformer().transform(Self.block(yaml, info: "checklist", line: 20), config: SiteConfig(title: "t"))
+        } throws: { error in
+            let d = (error as! BuildFailure).diagnostics
+            // `type: colour` is on the 7th YAML line; the block's content starts on file line 20.
+            return d.count == 1 && d[0].file == "content/05-x.md" && d[0].line == 26 && d[0].stage == .transform
+        }
+    }
+
+    static let quiz = """
+        id: q
+        title: 测验
+        questions:
+          - {id: q1, type: fill, prompt: 几小时内答复？, answer: ["24", 二十四], explanation: 见第51条的秘密解释, cite: "#第1条"}
+          - {id: q2, type: order, prompt: 排序, items: [受理, 调查, 处理, 回访], explanation: 顺序解释, cite: "#第1条"}
+          - {id: q3, type: single, prompt: 选择, options: [甲, 乙], answer: 乙, explanation: 因为乙, cite: "#第1条"}
+        """
+
+    @Test func examEditionCarriesNoAnswers() throws {
+        var config = SiteConfig(title: "t")
+        config.edition = .exam
+        let transformer = QuizTransformer()
+        let result = try transformer.transform(Self.block(Self.quiz, info: "quiz"), config: config)
+        let artifact = try #require(result.artifact as? QuizTransformer.Artifact)
+        #expect(artifact.published.questions.allSatisfy { $0.answer == nil && $0.explanation == nil })
+        #expect(artifact.published.questions[1].items != ["受理", "调查", "处理", "回访"])
+        #expect(Set(artifact.published.questions[1].items ?? []) == ["受理", "调查", "处理", "回访"])
+        #expect(artifact.hash == (try artifact.definition.examEdition().canonicalHash()))
+        #expect(artifact.hash != (try artifact.definition.canonicalHash()))
+        let files = try transformer.finish(artifacts: [artifact], resolvedCites: [:], config: config)
+        let data = try #require(files["assets/quizzes-data.js"])
+        for secret in ["\"answer\"", "explanation", "秘密解释", "二十四", "因为乙", "受理\",\"调查\",\"处理\",\"回访"] {
+            #expect(!data.contains(secret), "exam data leaks \(secret)")
+            #expect(!artifact.html.contains(secret), "exam page leaks \(secret)")
+        }
+        #expect(!result.searchText.contains("秘密解释"))
+        #expect(result.html.contains("quizzes/05-x.html"))
+    }
+
+    @Test func selfCheckEditionKeepsTheKey() throws {
+        let result = try QuizTransformer().transform(Self.block(Self.quiz, info: "quiz"), config: SiteConfig(title: "t"))
+        let artifact = try #require(result.artifact as? QuizTransformer.Artifact)
+        #expect(artifact.published == artifact.definition)
+        #expect(result.html.contains("data-quiz=\"q\""))
+    }
+}
+
+struct NavigationTests {
+    static func page(_ path: String, _ title: String) -> Page {
+        Page(sourcePath: path, displayPath: "content/" + path, source: SourceText(path: path, text: ""),
+             frontMatter: FrontMatter(title: title), body: "")
+    }
+
+    @Test func foldersAreChaptersAndTopLevelPagesStandAlone() {
+        let pages = [Self.page("01-a.md", "甲"), Self.page("ch1/p1.md", "一"), Self.page("ch1/p2.md", "二"), Self.page("z.md", "末")]
+        let chapters = PageRenderer.chapters(of: pages)
+        #expect(chapters.map(\.title) == ["甲", "一", "末"])
+        #expect(chapters.map(\.pages) == [[0], [1, 2], [3]])
+        #expect(chapters.map(\.isFolder) == [false, true, false])
+        let nav = PageRenderer.navigation(chapters: chapters, pages: pages, currentPage: 2, currentChapter: 1)
+        #expect(nav[1]["expanded"] as? Bool == true)
+        let children = nav[1]["children"] as? [[String: Any]] ?? []
+        #expect(children.count == 1 && children[0]["current"] as? Bool == true)
+        #expect(nav[0]["children"] == nil)
+    }
+}
