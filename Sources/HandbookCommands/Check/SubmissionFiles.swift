@@ -1,6 +1,21 @@
 import Foundation
 import HandbookForms
 
+extension String {
+    /// Whether the bytes are valid UTF-8 (without building a string).
+    static func validatingUTF8CString(_ data: Data) -> Bool {
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+}
+
 /// Walks files and folders lazily (so 100,000 submissions never sit in memory at once) and reads each
 /// JSON file with a size limit.
 struct SubmissionFiles: Sequence, IteratorProtocol {
@@ -61,14 +76,11 @@ struct SubmissionFiles: Sequence, IteratorProtocol {
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: maximumBytes + 1) ?? Data() else { return .failure(.unreadable) }
         if data.count > maximumBytes { return .failure(.tooLarge(data.count)) }
-        guard String(data: data, encoding: .utf8) != nil else { return .failure(.notUTF8) }
+        guard String.validatingUTF8CString(data) else { return .failure(.notUTF8) }
         do {
-            return .success(try JSONDecoder().decode(JSONValue.self, from: data))
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return .failure(.malformed(underlying ?? context.debugDescription))
+            return .success(try JSONParser.parse(data))
         } catch {
-            return .failure(.malformed("\(error)"))
+            return .failure(.malformed(error.description))
         }
     }
 }
