@@ -177,3 +177,20 @@ def test_exam_chapter_page_links_to_quiz_page(quiz_id):
     # The self-check chapter embeds the quiz instead.
     selfcheck = (SITE / f"{stem}.html").read_text(encoding="utf-8")
     assert f'data-quiz="{quiz_id}"' in selfcheck
+
+
+def test_exam_chapter_link_in_browser(driver, output_dir):
+    """In the browser: the exam chapter page shows the quiz link (no live quiz) and it opens the quiz page."""
+    require_site(SITE_EXAM)
+    from selenium.webdriver.common.by import By
+    from conftest import page_problems, url_of
+    driver.get(url_of(SITE_EXAM / "05-complaints.html"))
+    assert driver.find_elements(By.CSS_SELECTOR, "section.quiz, .qz-input, .qz-check") == []
+    link = driver.find_element(By.CSS_SELECTOR, "p.quiz-exam-link a")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    assert link.is_displayed() and link.text == KEYS["complaints-quiz"][1]["title"]
+    driver.save_screenshot(str(output_dir / "e2e-exam-chapter-link.png"))
+    link.click()
+    assert driver.current_url.endswith("/site-exam/quizzes/05-complaints.html")
+    assert driver.find_elements(By.CSS_SELECTOR, "section.quiz[data-quiz='complaints-quiz'] .qz-export")
+    assert page_problems(driver) == []
