@@ -43,8 +43,8 @@ let package = Package(
         .executableTarget(name: "handbook-check", dependencies: ["HandbookCommands"]),
         .testTarget(name: "CmarkBridgeTests", dependencies: ["CmarkBridge"]),
         .testTarget(name: "HandbookFormsTests", dependencies: ["HandbookForms"]),
-        .testTarget(name: "HandbookSearchTests", dependencies: ["HandbookSearch"], exclude: ["queries.json"]),
-        .testTarget(name: "HandbookCoreTests", dependencies: ["HandbookCore"]),
+        .testTarget(name: "HandbookSearchTests", dependencies: ["HandbookSearch"]),
+        .testTarget(name: "HandbookCoreTests", dependencies: ["HandbookCore", "HandbookSearch"], exclude: ["search-queries.json"]),
         .testTarget(name: "CLITests", dependencies: ["HandbookCore"]),
     ],
     swiftLanguageModes: [.v6]

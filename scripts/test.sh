@@ -8,6 +8,7 @@ scripts/ensure-deps.sh test
 swift build --build-tests
 swift test --skip-build
 
-# The real handbook, built by the same binary the CLI tests ran.
+# The real handbook, built by the same binary the CLI tests ran: self-check and exam editions.
 .build/debug/handbook build --output site
+.build/debug/handbook build --edition exam --output site-exam
 /usr/bin/python3 -m pytest -q -p no:cacheprovider Tests/browser

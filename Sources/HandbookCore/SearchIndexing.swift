@@ -3,14 +3,17 @@ import HandbookSearch
 /// The index stage's default: one search entry per heading section, breadcrumb "页 » 节".
 public enum SearchIndexing {
     public static func files(for sections: [IndexedSection]) -> [String: String] {
-        let entries = sections.map { section in
+        var files: [String: String] = [:]
+        for file in SearchIndexBuilder.build(entries(for: sections)).files { files[file.path] = file.contents }
+        return files
+    }
+
+    public static func entries(for sections: [IndexedSection]) -> [SearchSection] {
+        sections.map { section in
             SearchSection(pageTitle: section.pageTitle, heading: section.heading,
                           breadcrumb: section.anchor.isEmpty ? section.pageTitle : "\(section.pageTitle) » \(section.heading)",
                           url: section.anchor.isEmpty ? section.pageOutputPath : "\(section.pageOutputPath)#\(section.anchor)",
                           text: section.text)
         }
-        var files: [String: String] = [:]
-        for file in SearchIndexBuilder.build(entries).files { files[file.path] = file.contents }
-        return files
     }
 }

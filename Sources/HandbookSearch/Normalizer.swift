@@ -190,12 +190,14 @@ enum Normalizer {
 
     // MARK: queries
 
-    /// Tokens of one query term (a segment): the unit alone, or its bigrams plus words in no bigram.
+    /// Tokens of one query term (a segment): the unit alone, or its Han bigrams plus the units in no
+    /// bigram. A Latin word or number next to Han text stays a token of its own: "展厅5S" must find
+    /// "展厅卫生与5S", which has no "厅5s" pair.
     static func termTokens(_ seg: [Unit]) -> [String] {
         if seg.count == 1 { return [seg[0].string] }
         var tokens: [String] = []
         var covered = [Bool](repeating: false, count: seg.count)
-        for i in 0..<(seg.count - 1) where seg[i].isHan || seg[i + 1].isHan {
+        for i in 0..<(seg.count - 1) where seg[i].isHan && seg[i + 1].isHan {
             let t = seg[i].string + seg[i + 1].string
             if !tokens.contains(t) { tokens.append(t) }
             covered[i] = true

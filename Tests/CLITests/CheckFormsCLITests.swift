@@ -162,7 +162,7 @@ struct CheckFormsCLITests {
         defer { scratch.remove() }
         let result = try Self.check(["big.json"], root: scratch.root, in: dir)
         #expect(result.exited && result.status == 2)
-        #expect(result.lines.first == "big.json: error: the file is 2097153 bytes; a submission is at most 2097152 bytes", "\(result.stdout)")
+        #expect(result.lines.first == "big.json: error: 文件过大：2097153 字节，上限 2097152 字节 (the file is too large for a submission)", "\(result.stdout)")
     }
 
     @Test func missingFileAndUsageErrors() throws {
@@ -170,7 +170,7 @@ struct CheckFormsCLITests {
         defer { scratch.remove() }
         let missing = try Self.check(["no/such/file.json"], root: scratch.root)
         #expect(missing.status == 2)
-        #expect(missing.lines.first == "no/such/file.json: error: cannot read the file")
+        #expect(missing.lines.first == "no/such/file.json: error: 无法读取文件 (cannot read the file)")
         let none = try CLI.run("handbook-check", ["--root", scratch.root.path])
         #expect(none.status == 64)
         #expect(none.stderr.contains("Missing expected argument"))

@@ -20,8 +20,8 @@ struct GradeQuizCLITests {
         // carol's sheet carries the exam edition's hash: accepted like the self-check one.
         #expect(lines.contains("quiz/class/carol.json: 陈静（E003） service-quiz 得分 61.1%（3.66667/6） 及格（及格线 60%）"))
         let text = result.stdout
-        #expect(text.contains("bob.json: 赵大勇（E002） service-quiz 得分 50.0%（3/6） 不及格（及格线 60%）\n  ✗ q1 —— 依据 01-complaints.md#第3条 <01-complaints.html#第3条>\n  ✗ q2 —— 依据 01-complaints.md#第3条 <01-complaints.html#第3条>\n  ✗ q3 —— 依据 #第7条 <02-service.html#第7条>\n"))
-        #expect(text.contains("carol.json: 陈静（E003） service-quiz 得分 61.1%（3.66667/6） 及格（及格线 60%）\n  ✗ q1 —— 依据 01-complaints.md#第3条 <01-complaints.html#第3条>\n  ✗ q2 —— 依据 01-complaints.md#第3条 <01-complaints.html#第3条>\n  ✗ q5 —— 依据 #第7条 <02-service.html#第7条>\n"))
+        #expect(text.contains("bob.json: 赵大勇（E002） service-quiz 得分 50.0%（3/6） 不及格（及格线 60%）\n  ✗ q1 —— 依据 第3条 <01-complaints.html#第3条>\n  ✗ q2 —— 依据 第3条 <01-complaints.html#第3条>\n  ✗ q3 —— 依据 第7条 <02-service.html#第7条>\n"))
+        #expect(text.contains("carol.json: 陈静（E003） service-quiz 得分 61.1%（3.66667/6） 及格（及格线 60%）\n  ✗ q1 —— 依据 第3条 <01-complaints.html#第3条>\n  ✗ q2 —— 依据 第3条 <01-complaints.html#第3条>\n  ✗ q5 —— 依据 第7条 <02-service.html#第7条>\n"))
         #expect(lines.contains("service-quiz：3 人，及格 2 人（66.7%），平均 70.4%"))
         #expect(lines.contains("  分数分布：0–59 1，60–69 1，70–79 0，80–89 0，90–100 1"))
         #expect(lines.contains("  q1：答对率 33.3%，最常见错误答案“次日”（2 人）"))

@@ -34,10 +34,11 @@ enum Fixtures {
         }
     }
 
-    /// $HANDBOOK_SEARCH_QUERIES or queries.json in this folder.
+    /// $HANDBOOK_SEARCH_QUERIES or the fixture's own queries (Tests/browser/fixtures/search/queries.json).
+    /// The real handbook's query set is evaluated by HandbookCoreTests on the real content.
     static func queries() throws -> [QueryCase] {
         let path = ProcessInfo.processInfo.environment["HANDBOOK_SEARCH_QUERIES"]
-            ?? testsDir.appendingPathComponent("queries.json").path
+            ?? browserFixture.appendingPathComponent("queries.json").path
         return try JSONDecoder().decode([QueryCase].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

@@ -169,7 +169,8 @@ def test_exam_chapter_page_links_to_quiz_page(quiz_id):
     chapter = (SITE_EXAM / f"{stem}.html").read_text(encoding="utf-8")
     m = re.search(rf'<p class="quiz-exam-link"[^>]*>.*?<a href="quizzes/{re.escape(stem)}\.html">([^<]*)</a>', chapter, re.S)
     assert m, f"{stem}.html: no link to quizzes/{stem}.html"
-    assert m.group(1) == KEYS[quiz_id][1]["title"]
+    # The exam edition calls the quiz a test (测验), not a self-check (自测).
+    assert m.group(1) == KEYS[quiz_id][1]["title"].replace("自测", "测验")
     assert (SITE_EXAM / "quizzes" / f"{stem}.html").exists()
     assert f'data-quiz="{quiz_id}"' not in chapter and "quiz-static" not in chapter
     for q in KEYS[quiz_id][1]["questions"]:
@@ -188,7 +189,7 @@ def test_exam_chapter_link_in_browser(driver, output_dir):
     assert driver.find_elements(By.CSS_SELECTOR, "section.quiz, .qz-input, .qz-check") == []
     link = driver.find_element(By.CSS_SELECTOR, "p.quiz-exam-link a")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
-    assert link.is_displayed() and link.text == KEYS["complaints-quiz"][1]["title"]
+    assert link.is_displayed() and link.text == KEYS["complaints-quiz"][1]["title"].replace("自测", "测验")
     driver.save_screenshot(str(output_dir / "e2e-exam-chapter-link.png"))
     link.click()
     assert driver.current_url.endswith("/site-exam/quizzes/05-complaints.html")

@@ -1,5 +1,5 @@
 """Search on the REAL built handbook (site/, file://), with the realistic staff query set
-Tests/HandbookSearchTests/queries.json ({query, expectURLContains: "page.html#anchor"}).
+Tests/HandbookCoreTests/search-queries.json ({query, expectURLContains: "page.html#anchor"}).
 
 * every target of the query set is a real section anchor of the built site;
 * each query is TYPED into the home page's search box like a person would; the top-3 suggestion
@@ -20,7 +20,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from conftest import REPO, SITE, page_problems
 from e2e_helpers import require_site
 
-QUERIES = json.loads((REPO / "Tests" / "HandbookSearchTests" / "queries.json").read_text(encoding="utf-8"))
+QUERIES = json.loads((REPO / "Tests" / "HandbookCoreTests" / "search-queries.json").read_text(encoding="utf-8"))
 MIN_RATE = 0.9
 # The complaint procedure: the quick guide and the clauses of 三、投诉处理程序 (第54–64条).
 COMPLAINT_PROCEDURE = re.compile(r"05-complaints\.html#(一-速查-客户投诉时怎么办|三-投诉处理程序|第(5[4-9]|6[0-4])条)$")

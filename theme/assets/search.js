@@ -152,7 +152,7 @@
     if (seg.length === 1) { return [unitString(seg[0])]; }
     var tokens = [], covered = new Array(seg.length).fill(false), i, t;
     for (i = 0; i < seg.length - 1; i++) {
-      if (seg[i].c !== 0 || seg[i + 1].c !== 0) {
+      if (seg[i].c !== 0 && seg[i + 1].c !== 0) {
         t = unitString(seg[i]) + unitString(seg[i + 1]);
         if (tokens.indexOf(t) < 0) { tokens.push(t); }
         covered[i] = true;

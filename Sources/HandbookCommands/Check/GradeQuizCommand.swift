@@ -99,7 +99,7 @@ struct GradeQuizCommand: ParsableCommand {
                         + "（\(String(format: "%g", result.points))/\(String(format: "%g", result.maxPoints))）"
                         + " \(result.passed ? "及格" : "不及格")（及格线 \(String(format: "%g", result.passMark))%）")
             for wrong in wrongQuestions(result, catalog) {
-                Console.out("  ✗ \(wrong.id)" + (wrong.cite.map { " —— 依据 \($0)" } ?? "") + (wrong.link.map { " <\($0)>" } ?? ""))
+                Console.out("  ✗ \(wrong.id)" + (wrong.cite.map { " —— 依据 \(Self.clauseLabel($0))" } ?? "") + (wrong.link.map { " <\($0)>" } ?? ""))
             }
         }
         for summary in summaries {
@@ -111,6 +111,11 @@ struct GradeQuizCommand: ParsableCommand {
             }
         }
         if !errors.isEmpty { Console.out("\n\(errors.count) 份答卷无法评分（见标准错误输出）") }
+    }
+
+    /// `05-complaints.md#第56条` or `#第56条` → `第56条`.
+    static func clauseLabel(_ cite: String) -> String {
+        cite.split(separator: "#").last.map(String.init) ?? cite
     }
 
     static func distribution(_ percents: [Double]) -> [(label: String, count: Int)] {

@@ -63,10 +63,10 @@ struct SubmissionFiles: Sequence, IteratorProtocol {
 
         var description: String {
             switch self {
-            case .unreadable: return "cannot read the file"
-            case .tooLarge(let bytes): return "the file is \(bytes) bytes; a submission is at most \(SubmissionFiles.maximumBytes) bytes"
-            case .notUTF8: return "the file is not UTF-8 text"
-            case .malformed(let detail): return "malformed JSON: \(detail)"
+            case .unreadable: return "无法读取文件 (cannot read the file)"
+            case .tooLarge(let bytes): return "文件过大：\(bytes) 字节，上限 \(SubmissionFiles.maximumBytes) 字节 (the file is too large for a submission)"
+            case .notUTF8: return "文件不是 UTF-8 文本 (the file is not UTF-8 text)"
+            case .malformed(let detail): return "不是有效的 JSON (malformed JSON): \(detail)"
             }
         }
     }

@@ -121,7 +121,7 @@ public struct QuizTransformer: BlockTransformer {
         let e: (String) -> String = HTMLEscaping.escapeHTML
         let depth = pagePath.split(separator: "/").count - 1
         let href = String(repeating: "../", count: depth) + QuizPages.path(forPage: pagePath)
-        return "<p class=\"quiz-exam-link\" id=\"quiz-\(e(quiz.id))\">本章测验（考试版）：<a href=\"\(HTMLEscaping.escapeHref(href))\">\(e(quiz.title))</a></p>"
+        return "<p class=\"quiz-exam-link\" id=\"quiz-\(e(quiz.id))\">本章测验请在考试版测验页作答：<a href=\"\(HTMLEscaping.escapeHref(href))\">\(e(quiz.title.replacingOccurrences(of: "自测", with: "测验")))</a></p>"
     }
 
     /// Questions as text, with no answers: a printable fallback that quiz.js replaces.
