@@ -22,7 +22,7 @@ let package = Package(
         // The only module that imports CCmark: parses Markdown into Swift values and frees all C memory.
         .target(name: "CmarkBridge", dependencies: ["CCmark"]),
         // Checklist and quiz definitions, validation, working-day calendar, grading. No C, no I/O.
-        .target(name: "HandbookForms"),
+        .target(name: "HandbookForms", exclude: ["CalendarData"]),
         // Search index building. No C, no I/O.
         .target(name: "HandbookSearch"),
         .target(

@@ -2,7 +2,8 @@
 """Generate Sources/HandbookForms/OfficialCalendar.swift from NateScarlet holiday-cn year files.
 
 Usage: scripts/gen-calendar.py [SRC_DIR] [OUT_FILE]
-  SRC_DIR  default /work/shared/testdata/holidays-cn (files 20XX.json, holiday-cn format)
+  SRC_DIR  default Sources/HandbookForms/CalendarData (the project's per-year files 20XX.json, in the
+           holiday-cn format, copied from the State Council notices' data with the notice URLs)
   OUT_FILE default Sources/HandbookForms/OfficialCalendar.swift (relative to the repo root)
 
 Each day entry has `date` and `isOffDay`: off days are official holidays (放假), the others are
@@ -15,7 +16,7 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SRC = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else pathlib.Path("/work/shared/testdata/holidays-cn")
+SRC = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "Sources/HandbookForms/CalendarData"
 OUT = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "Sources/HandbookForms/OfficialCalendar.swift"
 YEARS = range(2023, 2027)
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

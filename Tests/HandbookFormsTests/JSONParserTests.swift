@@ -50,3 +50,26 @@ struct JSONParserTests {
         #expect(throws: Never.self) { try Self.parse(ok) }
     }
 }
+
+/// The generated calendar equals the project's per-year data files (Sources/HandbookForms/CalendarData).
+struct CalendarDataFilesTests {
+    @Test(arguments: [2023, 2024, 2025, 2026])
+    func generatedDataMatchesTheYearFile(year: Int) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/HandbookForms/CalendarData/\(year).json")
+        let file = try JSONParser.parse(Array(try Data(contentsOf: url)))
+        guard case .object(let top) = file, case .array(let days)? = top["days"] else {
+            Issue.record("\(year).json has no days")
+            return
+        }
+        var holidays: Set<String> = [], workdays: Set<String> = []
+        for case .object(let day) in days {
+            guard let date = day["date"]?.stringValue, let off = day["isOffDay"]?.boolValue else { continue }
+            if off { holidays.insert(date) } else { workdays.insert(date) }
+        }
+        let data = try #require(WorkingCalendar.officialData[year])
+        #expect(Set(data.holidays) == holidays)
+        #expect(Set(data.workdays) == workdays)
+        #expect(top["papers"]?.arrayValue?.isEmpty == false)
+    }
+}

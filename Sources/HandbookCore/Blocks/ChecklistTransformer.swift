@@ -32,7 +32,8 @@ public struct ChecklistTransformer: BlockTransformer {
             throw BuildFailure([Diagnostic(stage: .transform, file: block.displayPath, line: block.contentLine, message: "cannot encode the checklist: \(error)")])
         }
         let artifact = Artifact(definition: definition, hash: hash, pagePath: block.pagePath, displayPath: block.displayPath, line: block.contentLine - 1)
-        return TransformedBlock(html: Self.staticHTML(definition), searchText: Self.searchText(definition),
+        let root = String(repeating: "../", count: block.pagePath.split(separator: "/").count - 1)
+        return TransformedBlock(html: Self.staticHTML(definition, root: root), searchText: Self.searchText(definition),
                                 references: DefinitionYAML.references(definition.citeReferences(), in: node, block: block),
                                 artifact: artifact, anchors: ["checklist-\(definition.id)"])
     }
@@ -99,7 +100,7 @@ public struct ChecklistTransformer: BlockTransformer {
     ]
 
     /// The form as a printable list; every value is escaped.
-    static func staticHTML(_ definition: ChecklistDefinition) -> String {
+    static func staticHTML(_ definition: ChecklistDefinition, root: String = "") -> String {
         let e: (String) -> String = HTMLEscaping.escapeHTML
         let id = e(definition.id)
         var html = "<section class=\"checklist\" id=\"checklist-\(id)\" data-checklist=\"\(id)\" aria-labelledby=\"checklist-\(id)-title\">\n"
@@ -114,7 +115,9 @@ public struct ChecklistTransformer: BlockTransformer {
             for rule in rules { html += "<li>\(e(rule.message ?? rule.id))</li>\n" }
             html += "</ul>\n"
         }
-        return html + "</div>\n</section>"
+        // Outside the part checklist.js replaces: the published submission format stays linked.
+        let schema = HTMLEscaping.escapeHref(root + "forms/\(definition.id).schema.json")
+        return html + "</div>\n<p class=\"checklist-schema\">提交文件格式：<a href=\"\(schema)\" type=\"application/schema+json\">\(id).schema.json</a>（JSON Schema）</p>\n</section>"
     }
 
     private static func fieldList(_ fields: [Field]) -> String {
