@@ -168,6 +168,12 @@ def main():
         "stage_share": {k: f"{100 * v / stage_sum:.0f}%" for k, v in stage_ms.items()},
         "search_index_raw_kb": round(index_raw / 1024), "search_index_gzip_kb": round(index_gz / 1024),
     }
+    timing = bench_search(site)
+    if timing:
+        result["search_query_warm_median_ms"] = timing["warm_median_ms"]
+        result["search_query_warm_max_ms"] = timing["warm_max_ms"]
+        result["search_query_cold_ms"] = timing["cold_ms"]
+        result["search_sections"] = (timing.get("info") or {}).get("n")
     check = REPO / ".build/release/handbook-check"
     if check.exists() and args.submissions:
         result.update(bench_check(check, root, args.submissions))
@@ -182,10 +188,22 @@ def main():
         for k, v in stage_ms.items():
             print(f"  stage {k:<28}{v:>9.1f} ms  {result['stage_share'][k]:>4}")
         print(f"{'search index (raw / gzip)':<34}{result['search_index_raw_kb']:>9} KB / {result['search_index_gzip_kb']} KB")
+        if "search_query_warm_max_ms" in result:
+            print(f"{'search query, warm (median / max)':<34}{result['search_query_warm_median_ms']:>9} ms / {result['search_query_warm_max_ms']} ms"
+                  f"  ({result['search_sections']} sections; first 8 queries with shard loading {result['search_query_cold_ms']} ms)")
         if "check_s" in result:
             print(f"{'handbook-check ' + str(result['submissions']) + ' submissions':<34}{result['check_s']:>9.3f} s")
     if not args.keep:
         shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def bench_search(site):
+    """Query times in headless Chromium on the built corpus, opened from disk (scripts/search_timing.py)."""
+    proc = subprocess.run(["/usr/bin/python3", str(REPO / "scripts/search_timing.py"), str(site)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"search timing failed: {proc.stderr[-500:]}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def bench_check(binary, root, count):
