@@ -21,12 +21,9 @@ struct Emitter {
                 try fm.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
             let entries = Array(files)
+            let stagingPath = staging.path
             let failures = entries.parallelMap { entry -> String? in
-                var contents = entry.value
-                let written = contents.withUTF8 { bytes in
-                    fm.createFile(atPath: staging.appendingPathComponent(entry.key).path, contents: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none))
-                }
-                return written ? nil : entry.key
+                Self.write(entry.value, to: stagingPath + "/" + entry.key) ? nil : entry.key
             }
             if let failed = failures.compactMap({ $0 }).first {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: failed])
@@ -49,6 +46,27 @@ struct Emitter {
             try? fm.removeItem(at: staging)
             throw BuildFailure([Diagnostic(stage: .emit, file: display, message: "cannot write the site: \(error.localizedDescription)",
                                            hint: "check that the folder is writable and the disk is not full")])
+        }
+    }
+
+    /// Writes a new file in the staging folder with plain POSIX calls: the folder is private to this build
+    /// and swapped in whole, so per-file atomic writes (a temporary file and a rename each) are not needed.
+    static func write(_ text: String, to path: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            var offset = 0
+            while offset < bytes.count {
+                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
         }
     }
 

@@ -1,3 +1,5 @@
+import Dispatch
+
 // The in-memory index shared by the emitter (which writes it as JavaScript) and SearchEngine.
 
 /// Field bits kept with every posting.
@@ -18,7 +20,7 @@ struct IndexedDoc {
 }
 
 struct SearchIndex {
-    let count: Int
+    private(set) var count: Int
     var docs: [IndexedDoc] = []
     /// Interned word units: id → word. Unit keys: CJK scalar value, or wordBase + id.
     var words: [String] = []
@@ -29,11 +31,36 @@ struct SearchIndex {
     static let wordBase: UInt32 = 0x40000
     static let noUnit: UInt64 = 0xFFFF_FFFF
 
+    /// Sections are indexed in chunks of this many, in parallel, and the chunks merged in order. The size
+    /// is fixed (not the number of cores) so the index, and its emitted files, are the same on any machine.
+    static let chunkSize = 1024
+
     init(_ sections: [SearchSection], maxTextLength: Int) {
+        let starts = Array(stride(from: 0, to: sections.count, by: SearchIndex.chunkSize))
+        guard starts.count > 1 else {
+            self.init(sections, range: 0..<sections.count, maxTextLength: maxTextLength)
+            return
+        }
+        let chunks = UnsafeMutableBufferPointer<SearchIndex?>.allocate(capacity: starts.count)
+        chunks.initialize(repeating: nil)
+        defer { chunks.deallocate() }
+        nonisolated(unsafe) let output = chunks
+        DispatchQueue.concurrentPerform(iterations: starts.count) { i in
+            let range = starts[i]..<min(starts[i] + SearchIndex.chunkSize, sections.count)
+            output[i] = SearchIndex(sections, range: range, maxTextLength: maxTextLength)
+        }
+        self = chunks[0]!
+        for i in 1..<starts.count { merge(chunks[i]!) }
         count = sections.count
-        docs.reserveCapacity(sections.count)
+    }
+
+    /// Indexes `sections[range]`, numbering sections by their place in the whole list.
+    private init(_ sections: [SearchSection], range: Range<Int>, maxTextLength: Int) {
+        count = range.count
+        docs.reserveCapacity(range.count)
         var local: [UInt64: UInt32] = [:]
-        for (sid, section) in sections.enumerated() {
+        for sid in range {
+            let section = sections[sid]
             local.removeAll(keepingCapacity: true)
             addField(section.pageTitle, bit: FieldBit.title, into: &local)
             addField(section.breadcrumb, bit: FieldBit.title, into: &local)
@@ -48,6 +75,28 @@ struct SearchIndex {
                 pageTitle: section.pageTitle, heading: section.heading, breadcrumb: section.breadcrumb,
                 url: section.url, text: SearchIndex.snippetText(section.text, max: maxTextLength)))
         }
+    }
+
+    /// Appends a chunk indexed after this one: its word ids are renumbered into this index's table.
+    private mutating func merge(_ other: SearchIndex) {
+        var remap = [UInt32](repeating: 0, count: other.words.count)
+        for (id, word) in other.words.enumerated() {
+            if let existing = wordIds[word] {
+                remap[id] = existing
+            } else {
+                remap[id] = UInt32(words.count)
+                wordIds[word] = remap[id]
+                words.append(word)
+            }
+        }
+        func unit(_ v: UInt64) -> UInt64 {
+            v >= UInt64(SearchIndex.wordBase) && v != SearchIndex.noUnit ? UInt64(SearchIndex.wordBase + remap[Int(v - UInt64(SearchIndex.wordBase))]) : v
+        }
+        for (key, list) in other.postings {
+            let newKey = unit(key >> 32) << 32 | unit(key & 0xFFFF_FFFF)
+            postings[newKey, default: []].append(contentsOf: list)
+        }
+        docs.append(contentsOf: other.docs)
     }
 
     @inline(__always)

@@ -1,5 +1,5 @@
 import Foundation
-import HandbookSearch
+@testable import HandbookSearch
 import Testing
 
 // MARK: - Shared helpers (any sections + any queries)
@@ -332,5 +332,39 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
                 #expect(current == data, "\(url.path) is stale: run with HANDBOOK_SEARCH_WRITE_FIXTURES=1")
             }
         }
+    }
+}
+
+// MARK: - Chunked indexing
+
+@Suite struct ChunkedIndexTests {
+    /// An index of more than one chunk (word ids renumbered on merge) ranks like a one-chunk index:
+    /// with every section copied k times, each query's best hit is a copy of the one-chunk index's best hit.
+    @Test func mergedChunksRankLikeOneChunk() throws {
+        let base = try Fixtures.fixtureSections()
+        let copies = SearchIndex.chunkSize * 2 / base.count + 2
+        var many: [SearchSection] = []
+        for copy in 0..<copies {
+            for s in base { many.append(SearchSection(pageTitle: s.pageTitle, heading: s.heading, breadcrumb: s.breadcrumb, url: "\(copy)/" + s.url, text: s.text)) }
+        }
+        #expect(many.count > SearchIndex.chunkSize * 2)
+        let one = SearchEngine(base), merged = SearchEngine(many)
+        let queries = try Fixtures.queries().map(\.query) + ["VIP客户", "ISO9001", "crm 权限", "3.5万"]
+        var compared = 0
+        for q in queries {
+            let expected = one.search(q, limit: 10)
+            guard !expected.isEmpty else { continue }
+            let scores = Dictionary(expected.map { ($0.url, $0.score) }, uniquingKeysWith: max)
+            // Every copy of a section scores what the section scores in the one-chunk index (within the
+            // 30 candidates the engine re-ranks for exact phrases).
+            let hits = merged.search(q, limit: 30)
+            #expect(hits.count == min(30, expected.count * copies), "\(q)")
+            for hit in hits {
+                let original = String(hit.url.split(separator: "/", maxSplits: 1).last ?? "")
+                #expect(scores[original].map { abs($0 - hit.score) < 1e-9 } == true, "\(q): \(hit.url) \(hit.score) vs \(String(describing: scores[original]))")
+            }
+            compared += 1
+        }
+        #expect(compared >= 20)
     }
 }
