@@ -26,4 +26,9 @@ if [[ "$want" == test ]]; then
     echo "installing selenium-axe-python (axe-core) for /usr/bin/python3" >&2
     /usr/bin/python3 -m pip install -q --break-system-packages --no-deps selenium-axe-python==2.2.0
   fi
+  # Traditional→Simplified conversion for the originality test (the seeds are partly Traditional).
+  if ! /usr/bin/python3 -c "import opencc" 2>/dev/null; then
+    echo "installing opencc-python-reimplemented for /usr/bin/python3" >&2
+    /usr/bin/python3 -m pip install -q --break-system-packages --no-deps opencc-python-reimplemented
+  fi
 fi
