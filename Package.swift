@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "CmarkBridgeTests", dependencies: ["CmarkBridge"]),
         .testTarget(name: "HandbookFormsTests", dependencies: ["HandbookForms"]),
         .testTarget(name: "HandbookSearchTests", dependencies: ["HandbookSearch"]),
-        .testTarget(name: "HandbookCoreTests", dependencies: ["HandbookCore", "HandbookSearch"], exclude: ["search-queries.json"]),
+        .testTarget(name: "HandbookCoreTests", dependencies: ["HandbookCore", "HandbookSearch", "Yams"], exclude: ["search-queries.json"]),
         .testTarget(name: "CLITests", dependencies: ["HandbookCore"]),
     ],
     swiftLanguageModes: [.v6]
