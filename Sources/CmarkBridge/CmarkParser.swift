@@ -3,7 +3,30 @@ import CCmark
 /// Parses CommonMark with libcmark and converts the whole tree into `MarkdownNode` values.
 /// Every C pointer is freed before `parse` returns; no cmark type leaves this file.
 public enum CmarkParser {
+    /// Documents nested deeper than this (block quotes in lists in block quotes …) are refused: every
+    /// later pass walks the tree recursively, and a handbook never needs more.
+    public static let maximumDepth = 128
+
+    /// Where a document first nests deeper than `maximumDepth`.
+    public struct NestingTooDeep: Error, Sendable, Equatable {
+        public var position: SourcePosition
+    }
+
+    /// Parses and converts, refusing documents nested deeper than `maximumDepth`.
+    public static func parseChecked(_ markdown: String) -> Result<MarkdownNode, NestingTooDeep> {
+        var tooDeep: SourcePosition?
+        let tree = parse(markdown, tooDeep: &tooDeep)
+        if let tooDeep { return .failure(NestingTooDeep(position: tooDeep)) }
+        return .success(tree)
+    }
+
+    /// Parses and converts the whole tree (no depth limit beyond the stack; for trusted input and tests).
     public static func parse(_ markdown: String) -> MarkdownNode {
+        var ignored: SourcePosition?
+        return parse(markdown, tooDeep: &ignored, limit: Int.max)
+    }
+
+    private static func parse(_ markdown: String, tooDeep: inout SourcePosition?, limit: Int = maximumDepth) -> MarkdownNode {
         var source = markdown
         return source.withUTF8 { bytes -> MarkdownNode in
             let options = CMARK_OPT_DEFAULT
@@ -13,7 +36,10 @@ public enum CmarkParser {
                 return MarkdownNode(kind: .document, start: SourcePosition(line: 1, column: 1), end: SourcePosition(line: 1, column: 1))
             }
             defer { cmark_node_free(root) }
-            return convert(root, inherited: SourcePosition(line: 1, column: 1))
+            var deepest: SourcePosition?
+            let tree = convert(root, inherited: SourcePosition(line: 1, column: 1), depth: 0, limit: limit, tooDeep: &deepest)
+            tooDeep = deepest
+            return tree
         }
     }
 
@@ -22,17 +48,22 @@ public enum CmarkParser {
         String(cString: cmark_version_string())
     }
 
-    private static func convert(_ node: OpaquePointer, inherited: SourcePosition) -> MarkdownNode {
+    private static func convert(_ node: OpaquePointer, inherited: SourcePosition, depth: Int, limit: Int,
+                                tooDeep: inout SourcePosition?) -> MarkdownNode {
         var start = SourcePosition(line: Int(cmark_node_get_start_line(node)), column: Int(cmark_node_get_start_column(node)))
         var end = SourcePosition(line: Int(cmark_node_get_end_line(node)), column: Int(cmark_node_get_end_column(node)))
         if start.line == 0 { start = inherited }
         if end.line == 0 { end = start }
 
         var children: [MarkdownNode] = []
-        var child = cmark_node_first_child(node)
-        while let current = child {
-            children.append(convert(current, inherited: start))
-            child = cmark_node_next(current)
+        if depth >= limit {
+            if tooDeep == nil { tooDeep = start }
+        } else {
+            var child = cmark_node_first_child(node)
+            while let current = child {
+                children.append(convert(current, inherited: start, depth: depth + 1, limit: limit, tooDeep: &tooDeep))
+                child = cmark_node_next(current)
+            }
         }
         return MarkdownNode(kind: kind(of: node), children: children, start: start, end: end)
     }

@@ -68,7 +68,7 @@ public struct Builder: Sendable {
         }
 
         var site = try timed(.load) { () throws(BuildFailure) in try SiteLoader.load(options) }
-        try timed(.parse) { () throws(BuildFailure) in Self.parse(&site) }
+        try timed(.parse) { () throws(BuildFailure) in try Self.parse(&site) }
         let transformed = try timed(.transform) { () throws(BuildFailure) in try Transformer(site: site, transformers: options.transformers).run() }
         site.pages = transformed.pages
         var files = try timed(.render) { () throws(BuildFailure) in try PageRenderer(site: site, transformed: transformed, transformers: options.transformers).renderAll() }
@@ -80,9 +80,23 @@ public struct Builder: Sendable {
                            stageSeconds: timings, totalSeconds: Date().timeIntervalSince(started))
     }
 
-    static func parse(_ site: inout LoadedSite) {
-        let parsed = site.pages.parallelMap { page -> MarkdownNode in CmarkParser.parse(page.body) }
-        for index in site.pages.indices { site.pages[index].tree = parsed[index] }
+    static func parse(_ site: inout LoadedSite) throws(BuildFailure) {
+        let parsed = site.pages.parallelMap { page in CmarkParser.parseChecked(page.body) }
+        var problems: [Diagnostic] = []
+        for index in site.pages.indices {
+            switch parsed[index] {
+            case .success(let tree): site.pages[index].tree = tree
+            case .failure(let tooDeep): problems.append(Self.nestingDiagnostic(tooDeep, page: site.pages[index]))
+            }
+        }
+        if !problems.isEmpty { throw BuildFailure(problems) }
+    }
+
+    static func nestingDiagnostic(_ error: CmarkParser.NestingTooDeep, page: Page) -> Diagnostic {
+        Diagnostic(stage: .parse, file: page.displayPath, line: error.position.line,
+                   column: page.source.characterColumn(line: error.position.line, byteColumn: error.position.column),
+                   message: "the text nests more than \(CmarkParser.maximumDepth) levels deep (block quotes, lists or emphasis inside each other)",
+                   hint: "flatten the nesting; a handbook page never needs this many levels")
     }
 }
 

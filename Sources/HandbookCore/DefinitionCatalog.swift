@@ -33,7 +33,7 @@ public struct DefinitionCatalog: Sendable {
         var options = BuildOptions(root: root, transformers: [ChecklistTransformer(), QuizTransformer()])
         options.configFile = configFile
         var site = try SiteLoader.load(options, withTheme: false)
-        Builder.parse(&site)
+        try Builder.parse(&site)
         let transformed = try Transformer(site: site, transformers: options.transformers).run()
         guard let definitions = transformed.dataFiles["forms/definitions.json"] else {
             throw BuildFailure([Diagnostic(stage: .transform, file: site.config.contentDirectory, message: "the handbook defines no checklists")])

@@ -11,7 +11,10 @@ public enum DocumentRenderer {
         let matter = yaml == nil ? FrontMatter(title: file) : try FrontMatter.parse(yaml, file: file)
         var page = Page(sourcePath: "document.md", displayPath: file, source: SourceText(path: file, text: normalized),
                         frontMatter: matter, body: body)
-        page.tree = CmarkParser.parse(body)
+        switch CmarkParser.parseChecked(body) {
+        case .success(let tree): page.tree = tree
+        case .failure(let tooDeep): throw BuildFailure([Builder.nestingDiagnostic(tooDeep, page: page)])
+        }
         var config = SiteConfig(title: matter.title)
         config.allowRawHTML = trusted
         let result = try Transformer(document: page, config: config, transformers: transformers).run()

@@ -99,6 +99,28 @@ struct CLITests {
         #expect(trusted.stdout.contains("<div>raw</div>"))
     }
 
+    /// Hostile nesting is a positioned error, never a stack overflow.
+    @Test(arguments: [
+        (String(repeating: "> ", count: 5000) + "深", "<stdin>:1:"),
+        ((0..<400).map { String(repeating: "  ", count: $0) + "- 项" }.joined(separator: "\n"), "<stdin>:"),
+        (String(repeating: "*", count: 20000) + "x" + String(repeating: "*", count: 20000), "<stdin>:1:1:"),
+    ])
+    func deepNestingIsAnErrorNotACrash(markdown: String, prefix: String) throws {
+        let result = try Self.run("handbook", ["render", "-"], stdin: markdown)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix(prefix) && result.stderr.contains("error: [parse] the text nests more than 128 levels deep"), "\(result.stderr)")
+    }
+
+    @Test func yamlAliasBombIsRefused() throws {
+        let levels = ["a: &a [x,x,x,x,x,x,x,x,x]"] + (1..<8).map { i -> String in
+            let prev = Character(UnicodeScalar(96 + i)!), name = Character(UnicodeScalar(97 + i)!)
+            return "\(name): &\(name) [" + Array(repeating: "*\(prev)", count: 9).joined(separator: ",") + "]"
+        }
+        let result = try Self.run("handbook", ["render", "-"], stdin: "```checklist\n" + levels.joined(separator: "\n") + "\n```\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: [transform]"))
+    }
+
     @Test func renderMissingFileExits2() throws {
         let result = try Self.run("handbook", ["render", "/nonexistent/x.md"])
         #expect(result.status == 2)
