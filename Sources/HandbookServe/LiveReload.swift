@@ -203,6 +203,9 @@ public enum LiveReload {
       }
 
       var source = new EventSource('/__handbook/events');
+      source.addEventListener('open', function () {
+        document.documentElement.setAttribute('data-handbook-serve', 'connected');
+      });
       source.addEventListener('reload', function (e) {
         var data = {};
         try { data = JSON.parse(e.data); } catch (err) { data = { kind: 'full' }; }
