@@ -15,6 +15,8 @@ public struct RebuildReport: Sendable {
     public var removedFiles: [String]
     /// Whether the search index was built again.
     public var indexRebuilt: Bool
+    /// Whether the search index is out of date and left for `searchIndexJob()` (with `deferSearchIndex`).
+    public var indexDeferred: Bool = false
     /// Why a full build was made instead of an incremental one (nil for incremental rebuilds).
     public var fullBuildReason: String?
     public var stageMilliseconds: [(stage: String, ms: Double)]
@@ -26,7 +28,8 @@ public struct RebuildReport: Sendable {
             return "full build: \(pages) pages" + (fullBuildReason.map { " (\($0))" } ?? "") + String(format: " in %.1f ms", totalSeconds * 1000)
         case .incremental:
             return "rebuilt \(renderedPages) page\(renderedPages == 1 ? "" : "s"), wrote \(writtenFiles.count) file\(writtenFiles.count == 1 ? "" : "s")"
-                + (indexRebuilt ? ", search index" : "") + String(format: " in %.1f ms", totalSeconds * 1000)
+                + (indexRebuilt ? ", search index" : indexDeferred ? " (search index follows)" : "")
+                + String(format: " in %.1f ms", totalSeconds * 1000)
         }
     }
 }
@@ -66,7 +69,15 @@ public final class SiteSession {
         var files: [String: String]
         var indexPaths: Set<String>
         var indexBySource: [String: Int]
+        /// The search index on disk is older than the pages (deferred).
+        var indexStale = false
     }
+
+    /// Leave the search index out of incremental rebuilds: the pages are written (and tabs can reload) first,
+    /// and the index — the slowest part on a large site — is built by `searchIndexJob()`/`applySearchIndex`.
+    public var deferSearchIndex = false
+    /// Bumped whenever the sections change, so an index built from older sections is not written.
+    private var indexGeneration = 0
 
     private var state: State?
     /// Content pages changed since the last good build (kept across failed rebuilds).
@@ -147,6 +158,7 @@ public final class SiteSession {
                       plan: plan, files: files, indexPaths: Set(indexFiles.keys),
                       indexBySource: Dictionary(uniqueKeysWithValues: site.pages.enumerated().map { ($1.sourcePath, $0) }))
         pending.removeAll()
+        indexGeneration += 1
         return RebuildReport(kind: .full, pages: site.pages.count, renderedPages: site.pages.count, writtenFiles: Array(files.keys),
                              removedFiles: [], indexRebuilt: true, fullBuildReason: reason, stageMilliseconds: timings,
                              totalSeconds: Date().timeIntervalSince(started))
@@ -172,6 +184,7 @@ public final class SiteSession {
             return try fullBuild(reason: reason)
         case .done(let newState, let report):
             self.state = newState
+            if report.indexDeferred || report.indexRebuilt { indexGeneration += 1 }
             pending.removeAll()
             return report
         }
@@ -332,29 +345,66 @@ public final class SiteSession {
             }
             newFiles.merge(state.finished.dataFiles) { $1 }
         }
+        var touched = Set(files.keys)
+        if finishNeeded { touched.formUnion(state.finished.dataFiles.keys) }
         let indexNeeded = titlesChanged || sectionsChanged
-        if indexNeeded {
+        var indexDeferred = false
+        if (indexNeeded || state.indexStale) && deferSearchIndex {
+            state.indexStale = true
+            indexDeferred = true
+        } else if indexNeeded || state.indexStale {
             let indexFiles = indexer(state.sections.flatMap { $0 })
             for path in state.indexPaths where indexFiles[path] == nil { newFiles.removeValue(forKey: path) }
             newFiles.merge(indexFiles) { $1 }
+            touched.formUnion(indexFiles.keys)
             state.indexPaths = Set(indexFiles.keys)
+            state.indexStale = false
         }
         lap("index")
 
         // Emit: only what differs.
-        var written: [String] = []
-        var removed: [String] = []
-        for (path, contents) in newFiles where old.files[path] != contents { written.append(path) }
-        for path in old.files.keys where newFiles[path] == nil { removed.append(path) }
+        let written = touched.filter { newFiles[$0] != nil && old.files[$0] != newFiles[$0] }
+        // Only data files, extra pages and index files can go away in an incremental rebuild.
+        let candidates = Set(old.finished.dataFiles.keys).union(old.finished.extraPages.map(\.path)).union(old.indexPaths)
+        let removed = candidates.filter { old.files[$0] != nil && newFiles[$0] == nil }
         try Self.write(written.sorted(), from: newFiles, removing: removed.sorted(), into: state.site.outputDirectory,
                        display: state.site.config.outputDirectory)
         state.files = newFiles
         lap("emit")
 
         let report = RebuildReport(kind: .incremental, pages: state.pages.count, renderedPages: toRender.count, writtenFiles: written.sorted(),
-                                   removedFiles: removed.sorted(), indexRebuilt: indexNeeded, fullBuildReason: nil,
-                                   stageMilliseconds: timings, totalSeconds: Date().timeIntervalSince(started))
+                                   removedFiles: removed.sorted(), indexRebuilt: indexNeeded && !indexDeferred, indexDeferred: indexDeferred,
+                                   fullBuildReason: nil, stageMilliseconds: timings, totalSeconds: Date().timeIntervalSince(started))
         return .done(state, report)
+    }
+
+    // MARK: Deferred search index
+
+    /// The sections to index when the index on disk is out of date (with `deferSearchIndex`), else nil.
+    public func searchIndexJob() -> (generation: Int, sections: [IndexedSection])? {
+        guard let state, state.indexStale else { return nil }
+        return (indexGeneration, state.sections.flatMap { $0 })
+    }
+
+    /// Writes an index built from `searchIndexJob()`'s sections, unless the pages changed since (then nil:
+    /// a newer job is due). Returns the files written.
+    public func applySearchIndex(_ indexFiles: [String: String], generation: Int) throws(BuildFailure) -> [String]? {
+        guard var state, state.indexStale, generation == indexGeneration else { return nil }
+        var newFiles = state.files
+        var removed: [String] = []
+        for path in state.indexPaths where indexFiles[path] == nil {
+            newFiles.removeValue(forKey: path)
+            removed.append(path)
+        }
+        newFiles.merge(indexFiles) { $1 }
+        let written = indexFiles.keys.filter { state.files[$0] != indexFiles[$0] }.sorted()
+        try Self.write(written, from: newFiles, removing: removed.sorted(), into: state.site.outputDirectory,
+                       display: state.site.config.outputDirectory)
+        state.files = newFiles
+        state.indexPaths = Set(indexFiles.keys)
+        state.indexStale = false
+        self.state = state
+        return written + removed
     }
 
     // MARK: Helpers

@@ -45,6 +45,8 @@ public final class PreviewServer: Sendable {
         init(_ session: SiteSession) { self.session = session }
     }
     let box: SessionBox
+    /// Signalled after a rebuild that left the search index out of date.
+    let indexDue = DispatchSemaphore(value: 0)
 
     /// Makes the first build. A failing first build still starts the server (showing the error page and overlay)
     /// when an older site exists; otherwise the failure is thrown.
@@ -54,6 +56,8 @@ public final class PreviewServer: Sendable {
         self.log = log
         self.errorLog = errorLog
         let session = SiteSession(options: options.build)
+        // Pages first, so tabs reload at once; the search index (seconds on a large site) follows.
+        session.deferSearchIndex = true
         self.box = SessionBox(session)
         let root = options.build.root.standardizedFileURL
         var outputPath = "site"
@@ -92,6 +96,7 @@ public final class PreviewServer: Sendable {
                                   return logger
                               }())
         startWatching()
+        startIndexing()
         startHeartbeat()
         try await app.run()
     }
@@ -100,6 +105,7 @@ public final class PreviewServer: Sendable {
 
     private func startWatching() {
         let box = self.box, hub = self.hub, options = self.options, log = self.log, errorLog = self.errorLog, lock = self.buildLock
+        let indexDue = self.indexDue
         let thread = Thread {
             var paths = box.session.watchedPaths()
             var snapshot = FileSnapshot.scan(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
@@ -132,6 +138,7 @@ public final class PreviewServer: Sendable {
                 let what = (change.pages.sorted() + change.other.map { ProjectPath.display($0, root: options.build.root) })
                 switch outcome {
                 case .success(let report):
+                    if report.indexDeferred { indexDue.signal() }
                     let sentSemaphore = DispatchSemaphore(value: 0)
                     Task {
                         await hub.reload(kind: report.kind, written: report.writtenFiles)
@@ -166,6 +173,45 @@ public final class PreviewServer: Sendable {
             }
         }
         thread.name = "handbook-serve-watcher"
+        thread.start()
+    }
+
+    /// Builds the search index after rebuilds that deferred it, outside the lock (so the next page rebuild need
+    /// not wait); an index built from sections that changed meanwhile is dropped and built again.
+    private func startIndexing() {
+        let box = self.box, hub = self.hub, options = self.options, log = self.log, errorLog = self.errorLog, lock = self.buildLock
+        let indexDue = self.indexDue
+        let thread = Thread {
+            while true {
+                indexDue.wait()
+                while indexDue.wait(timeout: .now()) == .success {}  // coalesce
+                guard let job = lock.withLock({ box.session.searchIndexJob() }) else { continue }
+                let started = Date()
+                let files = box.session.indexer(job.sections)
+                let applied = lock.withLock { () -> Result<[String]?, BuildFailure> in
+                    do throws(BuildFailure) { return .success(try box.session.applySearchIndex(files, generation: job.generation)) } catch { return .failure(error) }
+                }
+                switch applied {
+                case .success(let written?):
+                    if options.verbose {
+                        log(String(format: "[serve] search index: %d files written in %.1f ms", written.count, Date().timeIntervalSince(started) * 1000))
+                    }
+                    if !written.isEmpty {
+                        let sent = DispatchSemaphore(value: 0)
+                        Task {
+                            await hub.reload(kind: .incremental, written: written)
+                            sent.signal()
+                        }
+                        sent.wait()
+                    }
+                case .success(nil):
+                    indexDue.signal()  // the pages changed meanwhile: index again
+                case .failure(let failure):
+                    for diagnostic in failure.diagnostics { errorLog(diagnostic.description) }
+                }
+            }
+        }
+        thread.name = "handbook-serve-indexer"
         thread.start()
     }
 

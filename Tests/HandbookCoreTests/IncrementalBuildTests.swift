@@ -221,3 +221,32 @@ struct IncrementalBuildTests {
         #expect(scratch.outputFiles() == (try scratch.freshBuild()))
     }
 }
+
+extension IncrementalBuildTests {
+    @Test func deferredSearchIndexFollowsThePages() throws {
+        let scratch = try Scratch("basic")
+        defer { scratch.remove() }
+        let session = scratch.session()
+        session.deferSearchIndex = true
+        try session.fullBuild()
+        let before = scratch.outputFiles()
+        #expect(session.searchIndexJob() == nil)
+
+        try scratch.edit("02-complaints.md") { $0.replacingOccurrences(of: "客户投诉当日上报。", with: "客户投诉须当日上报主管。") }
+        let report = try session.rebuild(changedPages: ["02-complaints.md"])
+        #expect(report.indexDeferred && !report.indexRebuilt)
+        #expect(Self.differing(before, scratch.outputFiles()) == ["02-complaints.html"])
+
+        // A job from older sections is not written.
+        let stale = try #require(session.searchIndexJob())
+        try scratch.edit("02-complaints.md") { $0.replacingOccurrences(of: "须当日上报主管。", with: "须当日上报部门主管。") }
+        try session.rebuild(changedPages: ["02-complaints.md"])
+        #expect(try session.applySearchIndex(session.indexer(stale.sections), generation: stale.generation) == nil)
+
+        let job = try #require(session.searchIndexJob())
+        let written = try #require(try session.applySearchIndex(session.indexer(job.sections), generation: job.generation))
+        #expect(!written.isEmpty && written.allSatisfy(Self.isSearchIndex))
+        #expect(session.searchIndexJob() == nil)
+        #expect(scratch.outputFiles() == (try scratch.freshBuild()))
+    }
+}
