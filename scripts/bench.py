@@ -243,7 +243,7 @@ SERVE_LINE = re.compile(r"reload sent ([\d.]+) ms after the file change \(notice
                         r"send ([\d.]+) ms\); (.*)")
 
 
-def bench_serve(binary, root, edits=10, poll_ms=50):
+def bench_serve(binary, root, edits=10, poll_ms=50, pause=1.0):
     """Runs `handbook serve --verbose` on the built corpus, then edits one page at a time (a new sentence at the
     end of a page in a different chapter each time) and waits for the reload message. Reports the medians of the
     server's own measure (file modification time → reload message sent: polling + rebuild + send), of the time
@@ -306,8 +306,8 @@ def bench_serve(binary, root, edits=10, poll_ms=50):
             except queue.Empty:
                 seen = float("nan")
             if i > 0:
-                results.append((float(m.group(1)), float(m.group(2)), float(m.group(3)), seen * 1000, m.group(5)))
-            time.sleep(0.3)
+                results.append((float(m.group(1)), float(m.group(2)), float(m.group(3)), seen * 1000, m.group(5), float(m.group(4))))
+            time.sleep(pause)
 
         page = pages[len(pages) // 2]
         text = page.read_text(encoding="utf-8")
@@ -334,6 +334,7 @@ def bench_serve(binary, root, edits=10, poll_ms=50):
         "serve_rebuild_ms": round(statistics.median(r[2] for r in results), 1),
         "serve_rebuild_max_ms": round(max(r[2] for r in results), 1),
         "serve_client_ms": round(statistics.median(r[3] for r in results), 1),
+        "serve_send_ms": round(statistics.median(r[5] for r in results), 1),
         "serve_stage_ms": {k: round(statistics.median(v), 1) for k, v in stages.items()},
         "serve_title_edit_ms": round(title_ms, 1),
     }

@@ -108,23 +108,24 @@ public final class PreviewServer: Sendable {
         let indexDue = self.indexDue
         let thread = Thread {
             var paths = box.session.watchedPaths()
-            var snapshot = FileSnapshot.scan(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
+            let scanStart = Date()
+            var watcher = TreeWatcher(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
+            if options.verbose {
+                let first = Date()
+                _ = watcher.poll(contentDirectory: paths.contentDirectory)
+                log(String(format: "[serve] watching %d files every %.0f ms (first scan %.1f ms, a poll %.1f ms)", watcher.fileCount,
+                           options.pollInterval * 1000, first.timeIntervalSince(scanStart) * 1000, Date().timeIntervalSince(first) * 1000))
+            }
             while true {
                 Thread.sleep(forTimeInterval: options.pollInterval)
-                let scanned = FileSnapshot.scan(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
-                if scanned == snapshot { continue }
+                guard var change = watcher.poll(contentDirectory: paths.contentDirectory) else { continue }
                 let detected = Date()
-                var change = WatchedChange.classify(scanned, since: snapshot, contentDirectory: paths.contentDirectory)
-                snapshot = scanned
                 // Debounce: a save may touch several files; take what is written within one more short look.
                 Thread.sleep(forTimeInterval: 0.005)
-                let settled = FileSnapshot.scan(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
-                if settled != snapshot {
-                    let more = WatchedChange.classify(settled, since: snapshot, contentDirectory: paths.contentDirectory)
+                if let more = watcher.poll(contentDirectory: paths.contentDirectory) {
                     change.pages.formUnion(more.pages)
                     change.other += more.other
                     change.newestChange = max(change.newestChange, more.newestChange)
-                    snapshot = settled
                 }
                 if change.isEmpty { continue }
                 let outcome = lock.withLock { () -> Result<RebuildReport, BuildFailure> in
@@ -168,7 +169,7 @@ public final class PreviewServer: Sendable {
                 let newPaths = box.session.watchedPaths()
                 if newPaths.contentDirectory != paths.contentDirectory || newPaths.themeDirectory != paths.themeDirectory || newPaths.others != paths.others {
                     paths = newPaths
-                    snapshot = FileSnapshot.scan(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
+                    watcher = TreeWatcher(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
                 }
             }
         }

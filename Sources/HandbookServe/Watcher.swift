@@ -100,6 +100,11 @@ public struct WatchedChange: Sendable {
 
     public static func classify(_ new: FileSnapshot, since old: FileSnapshot, contentDirectory: URL) -> WatchedChange {
         let (changed, added, removed) = new.changes(since: old)
+        let newest = (changed.union(added)).compactMap { new.files[$0]?.modified }.max() ?? Date().timeIntervalSince1970
+        return make(changed: changed, added: added, removed: removed, newest: newest, contentDirectory: contentDirectory)
+    }
+
+    static func make(changed: Set<String>, added: Set<String>, removed: Set<String>, newest: Double, contentDirectory: URL) -> WatchedChange {
         let base = contentDirectory.standardizedFileURL.path + "/"
         var pages = Set<String>()
         var other: [String] = []
@@ -107,7 +112,131 @@ public struct WatchedChange: Sendable {
             if path.hasPrefix(base), path.hasSuffix(".md") { pages.insert(String(path.dropFirst(base.count))) } else { other.append(path) }
         }
         other += added.sorted() + removed.sorted()
-        let newest = (changed.union(added)).compactMap { new.files[$0]?.modified }.max() ?? Date().timeIntervalSince1970
         return WatchedChange(pages: pages, other: other.sorted(), newestChange: newest)
+    }
+}
+
+/// Polls a tree cheaply: one `fstatat` per known file through an open descriptor of its folder, no path
+/// strings made; a folder whose own modification time changed (a file added, removed or renamed in it)
+/// is scanned again in full.
+public final class TreeWatcher {
+    struct Entry {
+        var name: [CChar]
+        var path: String
+        var stamp: FileSnapshot.Stamp
+    }
+    struct Folder {
+        var path: String
+        var descriptor: Int32
+        var stamp: FileSnapshot.Stamp?
+        var entries: [Entry]
+    }
+
+    let folders: [URL]
+    let singles: [URL]
+    private var tree: [Folder] = []
+    private var singleStamps: [String: FileSnapshot.Stamp] = [:]
+    private(set) var snapshot = FileSnapshot()
+
+    public init(folders: [URL], files: [URL]) {
+        self.folders = folders.map(\.standardizedFileURL)
+        self.singles = files.map(\.standardizedFileURL)
+        rescan()
+    }
+
+    deinit { close() }
+
+    public var fileCount: Int { snapshot.files.count }
+
+    private func close() {
+        for folder in tree where folder.descriptor >= 0 {
+            #if canImport(Glibc)
+            _ = Glibc.close(folder.descriptor)
+            #else
+            _ = Darwin.close(folder.descriptor)
+            #endif
+        }
+        tree.removeAll()
+    }
+
+    /// Scans everything again (at start, and when a folder changed).
+    private func rescan() {
+        close()
+        snapshot = FileSnapshot.scan(folders: folders, files: singles)
+        var byFolder: [String: [Entry]] = [:]
+        for (path, stamp) in snapshot.files {
+            let folder = (path as NSString).deletingLastPathComponent
+            byFolder[folder, default: []].append(Entry(name: Array((path as NSString).lastPathComponent.utf8CString), path: path, stamp: stamp))
+        }
+        var folderPaths = Set(byFolder.keys)
+        for root in folders { addFolders(root.path, into: &folderPaths) }
+        for path in folderPaths.sorted() {
+            let fd = open(path, O_RDONLY | O_DIRECTORY)
+            var info = stat()
+            let stamp: FileSnapshot.Stamp? = fd >= 0 && fstat(fd, &info) == 0 ? Self.stamp(info) : nil
+            tree.append(Folder(path: path, descriptor: fd, stamp: stamp, entries: byFolder[path] ?? []))
+        }
+        singleStamps = [:]
+        for file in singles { singleStamps[file.path] = FileSnapshot.stamp(file.path) }
+    }
+
+    private func addFolders(_ path: String, into set: inout Set<String>) {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return }
+        set.insert(path)
+        guard let dir = opendir(path) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if name.hasPrefix(".") { continue }
+            if entry.pointee.d_type == UInt8(DT_DIR) { addFolders(path + "/" + name, into: &set) }
+        }
+    }
+
+    static func stamp(_ info: stat) -> FileSnapshot.Stamp {
+        #if canImport(Darwin)
+        FileSnapshot.Stamp(seconds: Int(info.st_mtimespec.tv_sec), nanoseconds: Int(info.st_mtimespec.tv_nsec), size: Int64(info.st_size), inode: UInt64(info.st_ino))
+        #else
+        FileSnapshot.Stamp(seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), size: Int64(info.st_size), inode: UInt64(info.st_ino))
+        #endif
+    }
+
+    /// What changed since the last poll (nil: nothing).
+    public func poll(contentDirectory: URL) -> WatchedChange? {
+        let before = snapshot
+        var changed = Set<String>()
+        var newest = 0.0
+        var foldersChanged = false
+        var info = stat()
+        for f in tree.indices {
+            let folder = tree[f]
+            let now: FileSnapshot.Stamp? = folder.descriptor >= 0 && fstat(folder.descriptor, &info) == 0 ? Self.stamp(info) : nil
+            if now != folder.stamp || folder.descriptor < 0 { foldersChanged = true; break }
+            for e in folder.entries.indices {
+                let ok = folder.entries[e].name.withUnsafeBufferPointer { fstatat(folder.descriptor, $0.baseAddress!, &info, 0) == 0 }
+                let stamp: FileSnapshot.Stamp? = ok ? Self.stamp(info) : nil
+                if stamp != folder.entries[e].stamp {
+                    if stamp == nil { foldersChanged = true; break }
+                    changed.insert(folder.entries[e].path)
+                    tree[f].entries[e].stamp = stamp!
+                    snapshot.files[folder.entries[e].path] = stamp!
+                    newest = max(newest, stamp!.modified)
+                }
+            }
+            if foldersChanged { break }
+        }
+        for file in singles {
+            let stamp = FileSnapshot.stamp(file.path)
+            if stamp != singleStamps[file.path] {
+                foldersChanged = true
+            }
+        }
+        if foldersChanged {
+            rescan()
+            let change = WatchedChange.classify(snapshot, since: before, contentDirectory: contentDirectory)
+            return change.isEmpty ? nil : change
+        }
+        if changed.isEmpty { return nil }
+        return WatchedChange.make(changed: changed, added: [], removed: [], newest: newest, contentDirectory: contentDirectory)
     }
 }

@@ -86,4 +86,35 @@ struct ServeTests {
         change = WatchedChange.classify(FileSnapshot.scan(folders: [content]), since: first, contentDirectory: content)
         #expect(change.other.count == 2)
     }
+
+    @Test func treeWatcherSeesEditsAdditionsAndRemovals() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hb-tree-\(UUID().uuidString)")
+        let content = dir.appendingPathComponent("content"), theme = dir.appendingPathComponent("theme")
+        try FileManager.default.createDirectory(at: content.appendingPathComponent("ch"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: theme, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = content.appendingPathComponent("ch/b.md")
+        try "b".write(to: page, atomically: false, encoding: .utf8)
+        try "t".write(to: theme.appendingPathComponent("page.mustache"), atomically: false, encoding: .utf8)
+        let watcher = TreeWatcher(folders: [content, theme], files: [dir.appendingPathComponent("handbook.yml")])
+        #expect(watcher.fileCount == 2)
+        #expect(watcher.poll(contentDirectory: content) == nil)
+
+        // In place (same inode) and atomically (rename over it).
+        try "b, edited".write(to: page, atomically: false, encoding: .utf8)
+        #expect(watcher.poll(contentDirectory: content)?.pages == ["ch/b.md"])
+        try "b, saved atomically".write(to: page, atomically: true, encoding: .utf8)
+        let atomic = watcher.poll(contentDirectory: content)
+        #expect(atomic?.pages == ["ch/b.md"] && atomic?.other == [])
+        #expect(watcher.poll(contentDirectory: content) == nil)
+
+        try "t2".write(to: theme.appendingPathComponent("page.mustache"), atomically: false, encoding: .utf8)
+        #expect(watcher.poll(contentDirectory: content)?.other.count == 1)
+        try "new".write(to: content.appendingPathComponent("c.md"), atomically: false, encoding: .utf8)
+        #expect(watcher.poll(contentDirectory: content)?.other == [content.appendingPathComponent("c.md").path])
+        try FileManager.default.removeItem(at: page)
+        #expect(watcher.poll(contentDirectory: content)?.other == [page.path])
+        try "title: x".write(to: dir.appendingPathComponent("handbook.yml"), atomically: false, encoding: .utf8)
+        #expect(watcher.poll(contentDirectory: content)?.other == [dir.appendingPathComponent("handbook.yml").path])
+    }
 }
