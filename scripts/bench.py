@@ -243,19 +243,21 @@ SERVE_LINE = re.compile(r"reload sent ([\d.]+) ms after the file change \(notice
                         r"send ([\d.]+) ms\); (.*)")
 
 
-def bench_serve(binary, root, edits=10, poll_ms=50, pause=1.0):
+def bench_serve(binary, root, edits=10, poll_ms=50, pause=4.0):
     """Runs `handbook serve --verbose` on the built corpus, then edits one page at a time (a new sentence at the
     end of a page in a different chapter each time) and waits for the reload message. Reports the medians of the
     server's own measure (file modification time → reload message sent: polling + rebuild + send), of the time
     an EventSource client on loopback saw the message after the write began, and of the rebuild alone; plus
-    one title change, which re-renders every page (navigation) and the search index."""
+    one title change, which re-renders every page (navigation). Edits are `pause` seconds apart, so the search
+    index of the previous edit (built in the background, seconds on 5,000 pages) has finished."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([str(binary), "serve", "--root", str(root), "--port", str(port), "--poll", str(poll_ms), "--verbose"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(l) for l in proc.stderr], daemon=True).start()
+    seen_lines = []
+    threading.Thread(target=lambda: [(lines.put(l), seen_lines.append(l.rstrip())) for l in proc.stderr], daemon=True).start()
     events = queue.Queue()
 
     def next_line(pattern, timeout):
@@ -300,7 +302,7 @@ def bench_serve(binary, root, edits=10, poll_ms=50, pause=1.0):
             page.write_text(text + f"\n基准编辑第{i}次，须当日上报。\n", encoding="utf-8")
             m = next_line(SERVE_LINE, 30)
             if not m:
-                return {"serve_error": f"no reload for edit {i}"}
+                return {"serve_error": f"no reload for edit {i}: " + " | ".join(seen_lines[-6:])}
             try:
                 seen = events.get(timeout=10) - t0
             except queue.Empty:
