@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -32,10 +33,18 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // `handbook serve`: preview server, file watching, live reload. The only module that imports Hummingbird.
+        .target(
+            name: "HandbookServe",
+            dependencies: [
+                "HandbookCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .target(
             name: "HandbookCommands",
             dependencies: [
-                "HandbookCore", "HandbookForms",
+                "HandbookCore", "HandbookForms", "HandbookServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +55,7 @@ let package = Package(
         .testTarget(name: "HandbookSearchTests", dependencies: ["HandbookSearch"]),
         .testTarget(name: "HandbookCoreTests", dependencies: ["HandbookCore", "HandbookSearch", "Yams"], exclude: ["search-queries.json"]),
         .testTarget(name: "CLITests", dependencies: ["HandbookCore"]),
+        .testTarget(name: "HandbookServeTests", dependencies: ["HandbookServe", "HandbookCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

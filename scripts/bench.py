@@ -6,21 +6,28 @@
 Generates N pages (default 5,000) in chapters of 100, with headings, lists, block quotes, emphasis,
 internal links, and a checklist and a quiz in one page out of twenty; builds it several times and
 reports the median wall time, pages per second, peak resident memory and the share of each stage;
-checks 10,000 generated submissions with handbook-check; reports the search index size.
+checks 10,000 generated submissions with handbook-check; reports the search index size; and runs
+`handbook serve` on the corpus, edits one page at a time and measures the time from writing the file to the
+live-reload message (`bench_serve`).
 """
 import argparse
 import gzip
+import http.client
 import json
 import os
 import pathlib
+import queue
 import random
 import re
 import resource
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -134,6 +141,7 @@ def main():
     ap.add_argument("--pages", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--submissions", type=int, default=10000)
+    ap.add_argument("--serve-edits", type=int, default=10, help="one-page edits timed under `handbook serve` (0: skip)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", help="generate the corpus into this folder and keep it")
     args = ap.parse_args()
@@ -177,6 +185,8 @@ def main():
     check = REPO / ".build/release/handbook-check"
     if check.exists() and args.submissions:
         result.update(bench_check(check, root, args.submissions))
+    if args.serve_edits:
+        result.update(bench_serve(binary, root, args.serve_edits))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -193,6 +203,16 @@ def main():
                   f"  ({result['search_sections']} sections; first 8 queries with shard loading {result['search_query_cold_ms']} ms)")
         if "check_s" in result:
             print(f"{'handbook-check ' + str(result['submissions']) + ' submissions':<34}{result['check_s']:>9.3f} s")
+        if "serve_edit_ms" in result:
+            n = result["serve_edits"]
+            print(f"{'serve: edit → reload (median of ' + str(n) + ')':<34}{result['serve_edit_ms']:>9.1f} ms  "
+                  f"(client saw it after {result['serve_client_ms']:.1f} ms)")
+            print(f"{'  noticed by polling (median)':<34}{result['serve_detect_ms']:>9.1f} ms  (poll every {result['serve_poll_ms']} ms)")
+            print(f"{'  rebuild one page (median)':<34}{result['serve_rebuild_ms']:>9.1f} ms  "
+                  f"(max {result['serve_rebuild_max_ms']:.1f} ms; stages {result['serve_stage_ms']})")
+            print(f"{'  title change (all pages)':<34}{result['serve_title_edit_ms']:>9.1f} ms")
+        elif "serve_error" in result:
+            print(f"serve: {result['serve_error']}")
     if not args.keep:
         shutil.rmtree(root.parent, ignore_errors=True)
 
@@ -235,6 +255,109 @@ def bench_check(binary, root, count):
         if proc.returncode not in (0, 1):
             return {"check_error": proc.stderr[-500:]}
     return {"submissions": count, "check_s": round(statistics.median(times), 3)}
+
+
+SERVE_LINE = re.compile(r"reload sent ([\d.]+) ms after the file change \(noticed after ([\d.]+) ms, rebuild ([\d.]+) ms, "
+                        r"send ([\d.]+) ms\); (.*)")
+
+
+def bench_serve(binary, root, edits=10, poll_ms=50, pause=4.0):
+    """Runs `handbook serve --verbose` on the built corpus, then edits one page at a time (a new sentence at the
+    end of a page in a different chapter each time) and waits for the reload message. Reports the medians of the
+    server's own measure (file modification time → reload message sent: polling + rebuild + send), of the time
+    an EventSource client on loopback saw the message after the write began, and of the rebuild alone; plus
+    one title change, which re-renders every page (navigation). Edits are `pause` seconds apart, so the search
+    index of the previous edit (built in the background, seconds on 5,000 pages) has finished."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(binary), "serve", "--root", str(root), "--port", str(port), "--poll", str(poll_ms), "--verbose"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines = queue.Queue()
+    seen_lines = []
+    threading.Thread(target=lambda: [(lines.put(l), seen_lines.append(l.rstrip())) for l in proc.stderr], daemon=True).start()
+    events = queue.Queue()
+
+    def next_line(pattern, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.1)
+            except queue.Empty:
+                if proc.poll() is not None:
+                    return None
+                continue
+            m = re.search(pattern, line)
+            if m:
+                return m
+        return None
+
+    try:
+        if not next_line(r"serving http://127\.0\.0\.1:\d+/", 300):
+            return {"serve_error": "the server did not start"}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", "/__handbook/events")
+        resp = conn.getresponse()
+
+        def read_events():
+            try:
+                for raw in resp:
+                    if raw.startswith(b"event: reload"):
+                        events.put(time.time())
+            except Exception:
+                pass
+        threading.Thread(target=read_events, daemon=True).start()
+        time.sleep(0.5)
+
+        pages = sorted((root / "content").rglob("*.md"))
+        results = []
+        for i in range(edits + 1):  # the first edit warms up and is not counted
+            page = pages[(i * 487 + 13) % len(pages)]
+            text = page.read_text(encoding="utf-8")
+            while not events.empty():
+                events.get_nowait()
+            t0 = time.time()
+            page.write_text(text + f"\n基准编辑第{i}次，须当日上报。\n", encoding="utf-8")
+            m = next_line(SERVE_LINE, 30)
+            if not m:
+                return {"serve_error": f"no reload for edit {i}: " + " | ".join(seen_lines[-6:])}
+            try:
+                seen = events.get(timeout=10) - t0
+            except queue.Empty:
+                seen = float("nan")
+            if i > 0:
+                results.append((float(m.group(1)), float(m.group(2)), float(m.group(3)), seen * 1000, m.group(5), float(m.group(4))))
+            time.sleep(pause)
+
+        page = pages[len(pages) // 2]
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"^title: (.*)$", r"title: \1 改", text, count=1, flags=re.M), encoding="utf-8")
+        m = next_line(SERVE_LINE, 120)
+        title_ms = float(m.group(1)) if m else float("nan")
+        conn.close()
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    stages = {}
+    for r in results:
+        for part in r[4].split(", "):
+            name, _, value = part.rpartition(" ")
+            stages.setdefault(name, []).append(float(value))
+    return {
+        "serve_edits": len(results), "serve_poll_ms": poll_ms,
+        "serve_edit_ms": round(statistics.median(r[0] for r in results), 1),
+        "serve_detect_ms": round(statistics.median(r[1] for r in results), 1),
+        "serve_rebuild_ms": round(statistics.median(r[2] for r in results), 1),
+        "serve_rebuild_max_ms": round(max(r[2] for r in results), 1),
+        "serve_client_ms": round(statistics.median(r[3] for r in results), 1),
+        "serve_send_ms": round(statistics.median(r[5] for r in results), 1),
+        "serve_stage_ms": {k: round(statistics.median(v), 1) for k, v in stages.items()},
+        "serve_title_edit_ms": round(title_ms, 1),
+    }
 
 
 if __name__ == "__main__":

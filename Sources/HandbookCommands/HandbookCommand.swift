@@ -7,7 +7,7 @@ public struct HandbookCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "handbook",
         abstract: "Builds the customer-service handbook from Markdown into a static site.",
-        subcommands: [BuildCommand.self, RenderCommand.self, ExportCommand.self],
+        subcommands: [BuildCommand.self, RenderCommand.self, ExportCommand.self, ServeCommand.self],
         defaultSubcommand: BuildCommand.self)
 
     public init() {}

@@ -38,8 +38,22 @@ struct PageRenderer {
         return chapters
     }
 
-    func renderAll() throws(BuildFailure) -> [String: String] {
-        let renderer = HTMLRenderer(allowRawHTML: site.config.allowRawHTML)
+    /// What every page's render shares: chapters, navigation items, links, block assets.
+    /// Built once per build; `handbook serve` keeps it while no title or page order changes.
+    struct Plan: Sendable {
+        var pages: [Page]
+        let chapters: [Chapter]
+        let chapterOfPage: [Int]
+        let assetsByLanguage: [String: (scripts: [String], styles: [String])]
+        let links: [String: String]
+        let navigation: NavigationHTML
+        var languagesByPage: [String: Set<String>]
+        let renderer: HTMLRenderer
+        let config: SiteConfig
+        let theme: Theme
+    }
+
+    func plan() -> Plan {
         let pages = site.pages
         let chapters = Self.chapters(of: pages)
         let chapterOfPage = chapters.enumerated().reduce(into: [Int](repeating: 0, count: pages.count)) { result, entry in
@@ -47,45 +61,49 @@ struct PageRenderer {
         }
         let assetsByLanguage = Dictionary(transformers.map { ($0.language, (scripts: $0.scripts, styles: $0.styles)) },
                                           uniquingKeysWith: { first, _ in first })
-        let strings = site.theme.strings
-        let config = site.config
-        let theme = site.theme
-        let languagesByPage = transformed.languagesByPage
         var extraLinks = Self.extraLinks(pages)
         if transformed.extraPages.contains(where: { $0.path == "quizzes/index.html" }) { extraLinks["quizzesUrl"] = "quizzes/index.html" }
-        let links = extraLinks
+        return Plan(pages: pages, chapters: chapters, chapterOfPage: chapterOfPage, assetsByLanguage: assetsByLanguage, links: extraLinks,
+                    navigation: NavigationHTML(theme: site.theme, chapters: chapters, pages: pages),
+                    languagesByPage: transformed.languagesByPage, renderer: HTMLRenderer(allowRawHTML: site.config.allowRawHTML),
+                    config: site.config, theme: site.theme)
+    }
 
-        let navigation = NavigationHTML(theme: theme, chapters: chapters, pages: pages)
-        let rendered = Array(pages.indices).parallelMap { index -> (String, String) in
-            let page = pages[index]
-            let body = page.tree.map { renderer.render($0) } ?? ""
-            var scripts: [String] = [], styles: [String] = []
-            for language in (languagesByPage[page.outputPath] ?? []).sorted() {
-                scripts += assetsByLanguage[language]?.scripts ?? []
-                styles += assetsByLanguage[language]?.styles ?? []
-            }
-            var context = Self.baseContext(config: config, strings: strings, root: page.rootPrefix, links: links)
-            context["page"] = Self.pageContext(page)
-            context["content"] = body
-            let toc = page.headings.filter { $0.level == 2 || $0.level == 3 }
-            context["hasToc"] = !toc.isEmpty
-            context["toc"] = toc.map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] }
-            var crumbs: [[String: String]] = [["title": strings["home"] ?? config.title, "url": "index.html"]]
-            let chapter = chapters[chapterOfPage[index]]
-            if chapter.isFolder && chapter.pages.first != index { crumbs.append(["title": chapter.title, "url": chapter.url]) }
-            context["breadcrumbs"] = crumbs
-            context["navHTML"] = navigation.html(forPage: index, chapter: chapterOfPage[index], root: page.rootPrefix)
-            if index > 0 { context["prev"] = ["title": pages[index - 1].title, "url": pages[index - 1].outputPath] }
-            if index + 1 < pages.count { context["next"] = ["title": pages[index + 1].title, "url": pages[index + 1].outputPath] }
-            context["scripts"] = scripts.map { ["src": $0] }
-            context["styles"] = styles.map { ["href": $0] }
-            return (page.outputPath, theme.render("page", context))
+    /// One content page through the `page` template.
+    static func renderPage(_ index: Int, plan: Plan) -> String {
+        let pages = plan.pages, config = plan.config, strings = plan.theme.strings, chapters = plan.chapters
+        let page = pages[index]
+        let body = page.tree.map { plan.renderer.render($0) } ?? ""
+        var scripts: [String] = [], styles: [String] = []
+        for language in (plan.languagesByPage[page.outputPath] ?? []).sorted() {
+            scripts += plan.assetsByLanguage[language]?.scripts ?? []
+            styles += plan.assetsByLanguage[language]?.styles ?? []
         }
-        var files = [String: String](minimumCapacity: pages.count + 8)
-        for (path, html) in rendered { files[path] = html }
+        var context = Self.baseContext(config: config, strings: strings, root: page.rootPrefix, links: plan.links)
+        context["page"] = Self.pageContext(page)
+        context["content"] = body
+        let toc = page.headings.filter { $0.level == 2 || $0.level == 3 }
+        context["hasToc"] = !toc.isEmpty
+        context["toc"] = toc.map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] }
+        var crumbs: [[String: String]] = [["title": strings["home"] ?? config.title, "url": "index.html"]]
+        let chapter = chapters[plan.chapterOfPage[index]]
+        if chapter.isFolder && chapter.pages.first != index { crumbs.append(["title": chapter.title, "url": chapter.url]) }
+        context["breadcrumbs"] = crumbs
+        context["navHTML"] = plan.navigation.html(forPage: index, chapter: plan.chapterOfPage[index], root: page.rootPrefix)
+        if index > 0 { context["prev"] = ["title": pages[index - 1].title, "url": pages[index - 1].outputPath] }
+        if index + 1 < pages.count { context["next"] = ["title": pages[index + 1].title, "url": pages[index + 1].outputPath] }
+        context["scripts"] = scripts.map { ["src": $0] }
+        context["styles"] = styles.map { ["href": $0] }
+        return plan.theme.render("page", context)
+    }
 
-        let allNav = Self.navigation(chapters: chapters, pages: pages, currentPage: nil, currentChapter: nil)
-        for extra in transformed.extraPages {
+    /// The pages that are not content pages: the transformers' extra pages, home, 404 and search.
+    static func renderGenerated(plan: Plan, extraPages: [GeneratedPage]) -> [String: String] {
+        let pages = plan.pages, config = plan.config, strings = plan.theme.strings, theme = plan.theme
+        let links = plan.links, navigation = plan.navigation, assetsByLanguage = plan.assetsByLanguage
+        var files: [String: String] = [:]
+        let allNav = Self.navigation(chapters: plan.chapters, pages: pages, currentPage: nil, currentChapter: nil)
+        for extra in extraPages {
             let root = String(repeating: "../", count: extra.path.split(separator: "/").count - 1)
             var context = Self.baseContext(config: config, strings: strings, root: root, links: links)
             var pageContext: [String: Any] = ["title": extra.title, "path": extra.path]
@@ -112,12 +130,31 @@ struct PageRenderer {
             context["navHTML"] = navigation.html(forPage: nil, chapter: nil, root: "")
             files["\(special).html"] = theme.render(special, context)
         }
+        return files
+    }
+
+    /// Every file the theme rendered must have content.
+    static func checkNotEmpty(_ files: [String: String], themeDirectory: String) throws(BuildFailure) {
         var problems: [Diagnostic] = []
         for (path, html) in files where html.isEmpty {
-            problems.append(Diagnostic(stage: .render, file: site.config.themeDirectory, message: "the theme rendered `\(path)` empty",
+            problems.append(Diagnostic(stage: .render, file: themeDirectory, message: "the theme rendered `\(path)` empty",
                                        hint: "check the theme's templates"))
         }
         if !problems.isEmpty { throw BuildFailure(problems) }
+    }
+
+    func renderAll() throws(BuildFailure) -> [String: String] {
+        try renderAll(plan: plan())
+    }
+
+    func renderAll(plan: Plan) throws(BuildFailure) -> [String: String] {
+        let rendered = Array(plan.pages.indices).parallelMap { index -> (String, String) in
+            (plan.pages[index].outputPath, Self.renderPage(index, plan: plan))
+        }
+        var files = [String: String](minimumCapacity: plan.pages.count + 8)
+        for (path, html) in rendered { files[path] = html }
+        files.merge(Self.renderGenerated(plan: plan, extraPages: transformed.extraPages)) { $1 }
+        try Self.checkNotEmpty(files, themeDirectory: site.config.themeDirectory)
         files.merge(transformed.dataFiles) { $1 }
         return files
     }

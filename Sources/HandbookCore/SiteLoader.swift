@@ -29,20 +29,7 @@ enum SiteLoader {
 
         let contentDirectory = config.contentDirectory
         let loaded = markdown.parallelMap { path -> Result<Page, BuildFailure> in
-            let display = contentDirectory + "/" + path
-            guard let data = FileManager.default.contents(atPath: contentDir.appendingPathComponent(path).path),
-                  let text = String(data: data, encoding: .utf8) else {
-                return .failure(BuildFailure([Diagnostic(stage: .load, file: display, message: "the file is not valid UTF-8 text", hint: "save it as UTF-8")]))
-            }
-            let normalized = text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
-            let (yaml, body, _) = FrontMatter.split(normalized)
-            do throws(BuildFailure) {
-                let matter = try FrontMatter.parse(yaml, file: display)
-                return .success(Page(sourcePath: path, displayPath: display, source: SourceText(path: display, text: normalized),
-                                     frontMatter: matter, body: body))
-            } catch {
-                return .failure(error)
-            }
+            loadPage(path, contentDir: contentDir, contentDirectory: contentDirectory)
         }
         var problems: [Diagnostic] = []
         var pages: [Page] = []
@@ -87,6 +74,24 @@ enum SiteLoader {
         return LoadedSite(root: root, config: config, configPath: options.configFile, theme: theme, pages: pages,
                           contentAssets: assets, contentDirectory: contentDir,
                           outputDirectory: resolve(config.outputDirectory, against: root))
+    }
+
+    /// Reads one page: its text, front matter and body (`path` relative to the content folder).
+    static func loadPage(_ path: String, contentDir: URL, contentDirectory: String) -> Result<Page, BuildFailure> {
+        let display = contentDirectory + "/" + path
+        guard let data = FileManager.default.contents(atPath: contentDir.appendingPathComponent(path).path),
+              let text = String(data: data, encoding: .utf8) else {
+            return .failure(BuildFailure([Diagnostic(stage: .load, file: display, message: "the file is not valid UTF-8 text", hint: "save it as UTF-8")]))
+        }
+        let normalized = text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        let (yaml, body, _) = FrontMatter.split(normalized)
+        do throws(BuildFailure) {
+            let matter = try FrontMatter.parse(yaml, file: display)
+            return .success(Page(sourcePath: path, displayPath: display, source: SourceText(path: display, text: normalized),
+                                 frontMatter: matter, body: body))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Reads a company calendar: `daysOff: [YYYY-MM-DD, …]`.

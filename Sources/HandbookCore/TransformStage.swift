@@ -13,6 +13,8 @@ struct TransformedSite: Sendable {
     var extraPages: [GeneratedPage] = []
     /// Every block's artifact, by transformer language, in page order.
     var artifacts: [String: [any Sendable]] = [:]
+    /// Block references (cites) resolved to site-relative URLs, keyed by `ReferenceKey.make`.
+    var resolvedCites: [String: String] = [:]
 }
 
 /// The transform stage: heading ids, fenced blocks, then links and block references against all anchors.
@@ -39,44 +41,56 @@ struct Transformer {
         self.checkReferences = false
     }
 
+    /// Pass 1 for one page: heading ids, anchors and fenced blocks. Depends on nothing but the page itself.
+    struct PagePass: Sendable {
+        var page: Page
+        var artifacts: [(String, any Sendable)] = []
+        var references: [BlockReference] = []
+        var texts: [Int: String] = [:]
+        var languages: Set<String> = []
+        var problems: [Diagnostic] = []
+    }
+
+    var byLanguage: [String: any BlockTransformer] {
+        Dictionary(transformers.map { ($0.language, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func firstPass(_ original: Page, byLanguage: [String: any BlockTransformer]) -> PagePass {
+        var pass = PagePass(page: original)
+        guard var tree = original.tree else { return pass }
+        var ids = HeadingIDGenerator()
+        var headings: [Page.Heading] = []
+        var anchors: Set<String> = []
+        var collected: [String: [any Sendable]] = [:]
+        var blockNumber = 0
+        tree.children = tree.children.map { node in
+            transformNode(node, page: original, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
+                          artifacts: &collected, references: &pass.references, texts: &pass.texts, blockNumber: &blockNumber,
+                          languages: &pass.languages, problems: &pass.problems)
+        }
+        // Keep block order within the page: transformNode appends per language in document order.
+        for (language, items) in collected.sorted(by: { $0.key < $1.key }) { pass.artifacts += items.map { (language, $0) } }
+        pass.page.tree = tree
+        pass.page.headings = headings
+        pass.page.anchors = anchors
+        return pass
+    }
+
     func run() throws(BuildFailure) -> TransformedSite {
+        let byLanguage = self.byLanguage
+        // Pass 1: headings and blocks, page by page in parallel (anchors must all be known before links are checked).
+        let passes = pages.parallelMap { original -> PagePass in firstPass(original, byLanguage: byLanguage) }
+        return try complete(passes)
+    }
+
+    /// Everything after pass 1: links and references against all anchors, the transformers' finish, search sections.
+    func complete(_ passes: [PagePass]) throws(BuildFailure) -> TransformedSite {
         var problems: [Diagnostic] = []
         var pages = self.pages
         var artifacts: [String: [any Sendable]] = [:]
         var references: [BlockReference] = []
         var blockTexts: [String: [Int: String]] = [:]
         var languagesByPage: [String: Set<String>] = [:]
-        let byLanguage = Dictionary(transformers.map { ($0.language, $0) }, uniquingKeysWith: { a, _ in a })
-
-        // Pass 1: headings and blocks, page by page in parallel (anchors must all be known before links are checked).
-        struct PagePass: Sendable {
-            var page: Page
-            var artifacts: [(String, any Sendable)] = []
-            var references: [BlockReference] = []
-            var texts: [Int: String] = [:]
-            var languages: Set<String> = []
-            var problems: [Diagnostic] = []
-        }
-        let passes = pages.parallelMap { original -> PagePass in
-            var pass = PagePass(page: original)
-            guard var tree = original.tree else { return pass }
-            var ids = HeadingIDGenerator()
-            var headings: [Page.Heading] = []
-            var anchors: Set<String> = []
-            var collected: [String: [any Sendable]] = [:]
-            var blockNumber = 0
-            tree.children = tree.children.map { node in
-                transformNode(node, page: original, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
-                              artifacts: &collected, references: &pass.references, texts: &pass.texts, blockNumber: &blockNumber,
-                              languages: &pass.languages, problems: &pass.problems)
-            }
-            // Keep block order within the page: transformNode appends per language in document order.
-            for (language, items) in collected.sorted(by: { $0.key < $1.key }) { pass.artifacts += items.map { (language, $0) } }
-            pass.page.tree = tree
-            pass.page.headings = headings
-            pass.page.anchors = anchors
-            return pass
-        }
         for (index, pass) in passes.enumerated() {
             pages[index] = pass.page
             for (language, artifact) in pass.artifacts { artifacts[language, default: []].append(artifact) }
@@ -91,13 +105,29 @@ struct Transformer {
         }
 
         // Pass 2: links and references.
-        let resolver = LinkResolver(anchors: Dictionary(uniqueKeysWithValues: pages.map { ($0.sourcePath, $0.anchors) }),
-                                    assets: Set(contentAssets))
+        let resolver = Self.linkResolver(pages: pages, assets: contentAssets)
         for index in pages.indices {
             guard var tree = pages[index].tree else { continue }
-            tree = resolveLinks(tree, page: pages[index], resolver: resolver, problems: &problems)
+            tree = Self.resolveLinks(tree, page: pages[index], resolver: resolver, problems: &problems)
             pages[index].tree = tree
         }
+        let resolvedCites = Self.resolveReferences(references, resolver: resolver, problems: &problems)
+        if !problems.isEmpty { throw BuildFailure(problems) }
+
+        let finished = try finishBlocks(artifacts: artifacts, resolvedCites: resolvedCites, pages: pages)
+
+        let sections = pages.flatMap { Self.sections(of: $0, blockTexts: blockTexts[$0.sourcePath] ?? [:]) }
+        return TransformedSite(pages: pages, sections: sections, blockCounts: finished.counts, dataFiles: finished.dataFiles,
+                               languagesByPage: languagesByPage, extraPages: finished.extraPages, artifacts: artifacts,
+                               resolvedCites: resolvedCites)
+    }
+
+    static func linkResolver(pages: [Page], assets: [String]) -> LinkResolver {
+        LinkResolver(anchors: Dictionary(uniqueKeysWithValues: pages.map { ($0.sourcePath, $0.anchors) }), assets: Set(assets))
+    }
+
+    /// Resolves every block reference (cites) against all pages' anchors; keys as `ReferenceKey.make`.
+    static func resolveReferences(_ references: [BlockReference], resolver: LinkResolver, problems: inout [Diagnostic]) -> [String: String] {
         var resolvedCites: [String: String] = [:]
         for reference in references {
             let key = ReferenceKey.make(page: reference.pagePath, target: reference.target)
@@ -123,8 +153,18 @@ struct Transformer {
                                            hint: Self.anchorHint(anchor, in: resolver.anchors[target] ?? [])))
             }
         }
-        if !problems.isEmpty { throw BuildFailure(problems) }
+        return resolvedCites
+    }
 
+    struct FinishedBlocks: Sendable {
+        var dataFiles: [String: String]
+        var counts: [String: Int]
+        var extraPages: [GeneratedPage]
+    }
+
+    /// Hands every transformer all its artifacts (in page order): data files, block counts, extra pages.
+    func finishBlocks(artifacts: [String: [any Sendable]], resolvedCites: [String: String], pages: [Page]) throws(BuildFailure) -> FinishedBlocks {
+        var problems: [Diagnostic] = []
         var dataFiles: [String: String] = [:]
         var counts: [String: Int] = [:]
         var extraPages: [GeneratedPage] = []
@@ -140,10 +180,7 @@ struct Transformer {
             }
         }
         if !problems.isEmpty { throw BuildFailure(problems) }
-
-        let sections = pages.flatMap { Self.sections(of: $0, blockTexts: blockTexts[$0.sourcePath] ?? [:]) }
-        return TransformedSite(pages: pages, sections: sections, blockCounts: counts, dataFiles: dataFiles,
-                               languagesByPage: languagesByPage, extraPages: extraPages, artifacts: artifacts)
+        return FinishedBlocks(dataFiles: dataFiles, counts: counts, extraPages: extraPages)
     }
 
     /// `05-complaints.html#x` written relative to a page in a folder → relative to the site root.
@@ -223,7 +260,7 @@ struct Transformer {
         }
     }
 
-    private func resolveLinks(_ node: MarkdownNode, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) -> MarkdownNode {
+    static func resolveLinks(_ node: MarkdownNode, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) -> MarkdownNode {
         var node = node
         func check(_ destination: String) -> String {
             let line = node.start.line
@@ -252,7 +289,7 @@ struct Transformer {
         default:
             break
         }
-        node.children = node.children.map { resolveLinks($0, page: page, resolver: resolver, problems: &problems) }
+        node.children = node.children.map { Self.resolveLinks($0, page: page, resolver: resolver, problems: &problems) }
         return node
     }
 
