@@ -129,7 +129,7 @@ public final class SiteSession {
             return result
         }
         var site = try timed("load") { () throws(BuildFailure) in try SiteLoader.load(options) }
-        try timed("parse") { () throws(BuildFailure) in Builder.parse(&site) }
+        try timed("parse") { () throws(BuildFailure) in try Builder.parse(&site) }
         let transformer = Transformer(site: site, transformers: options.transformers)
         let byLanguage = transformer.byLanguage
         let (passes, transformed) = try timed("transform") { () throws(BuildFailure) in
@@ -230,9 +230,14 @@ public final class SiteSession {
                 if page.frontMatter.order != before.order || page.frontMatter.id != before.id {
                     return .fullBuild("page order or id changed in \(page.displayPath)")
                 }
-                page.tree = CmarkParser.parse(page.body)
-                state.site.pages[index] = page
-                indices.append(index)
+                switch CmarkParser.parseChecked(page.body) {
+                case .success(let tree):
+                    page.tree = tree
+                    state.site.pages[index] = page
+                    indices.append(index)
+                case .failure(let tooDeep):
+                    problems.append(Builder.nestingDiagnostic(tooDeep, page: page))
+                }
             }
         }
         if !problems.isEmpty { throw BuildFailure(problems) }
