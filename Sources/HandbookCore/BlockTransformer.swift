@@ -86,3 +86,19 @@ public struct GeneratedPage: Sendable {
 public enum ReferenceKey {
     public static func make(page: String, target: String) -> String { page + "\u{1F}" + target }
 }
+
+/// Diagnostics for block ids used more than once across the handbook, at every later use.
+func duplicateIDDiagnostics(_ blocks: [(id: String, file: String, line: Int)], kind: String) -> [Diagnostic] {
+    var first: [String: (file: String, line: Int)] = [:]
+    var problems: [Diagnostic] = []
+    for block in blocks {
+        if let earlier = first[block.id] {
+            problems.append(Diagnostic(stage: .transform, file: block.file, line: block.line,
+                                       message: "\(kind) id `\(block.id)` is already used in \(earlier.file):\(earlier.line)",
+                                       hint: "\(kind) ids must be unique across the handbook"))
+        } else {
+            first[block.id] = (block.file, block.line)
+        }
+    }
+    return problems
+}

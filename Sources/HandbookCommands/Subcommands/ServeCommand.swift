@@ -13,17 +13,7 @@ struct ServeCommand: ParsableCommand {
             added to pages as they are served; the files in site/ are the same as `handbook build` writes.
             """)
 
-    @Option(name: .long, help: "The project folder (holding handbook.yml, content/ and theme/).")
-    var root: String = "."
-
-    @Option(name: .long, help: "The site config file, relative to the project folder.")
-    var config: String = "handbook.yml"
-
-    @Option(name: .shortAndLong, help: "Output folder, overriding the config's `output`.")
-    var output: String?
-
-    @Option(name: .long, help: "Quiz edition: self or exam.")
-    var edition: String?
+    @OptionGroup var site: SiteOptions
 
     @Option(name: .long, help: "Address to listen on (a loopback address unless --allow-remote).")
     var host: String = "127.0.0.1"
@@ -41,9 +31,6 @@ struct ServeCommand: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        if let edition, SiteConfig.Edition(rawValue: edition) == nil {
-            throw ValidationError("--edition must be `self` or `exam`, not `\(edition)`")
-        }
         if !ServeOptions.isLoopback(host) && !allowRemote {
             throw ValidationError("refusing to serve on `\(host)`: not a loopback address; the preview server has no authentication. "
                                   + "Use the default 127.0.0.1, or add --allow-remote to serve on \(host) anyway")
@@ -53,11 +40,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        var build = BuildOptions(root: URL(fileURLWithPath: root), transformers: Blocks.transformers())
-        build.configFile = config
-        build.outputOverride = output
-        build.editionOverride = edition.flatMap(SiteConfig.Edition.init(rawValue:))
-        var options = ServeOptions(build: build)
+        var options = ServeOptions(build: site.buildOptions)
         options.host = host
         options.port = port
         options.pollInterval = Double(poll) / 1000

@@ -40,16 +40,7 @@ public struct ChecklistTransformer: BlockTransformer {
 
     public func finish(artifacts: [any Sendable], resolvedCites: [String: String], config: SiteConfig) throws(BuildFailure) -> [String: String] {
         let forms = artifacts.compactMap { $0 as? Artifact }
-        var problems: [Diagnostic] = []
-        var seen: [String: Artifact] = [:]
-        for form in forms {
-            if let first = seen[form.definition.id] {
-                problems.append(Diagnostic(stage: .transform, file: form.displayPath, line: form.line,
-                                           message: "checklist id `\(form.definition.id)` is already used in \(first.displayPath):\(first.line)",
-                                           hint: "checklist ids must be unique across the handbook"))
-            }
-            seen[form.definition.id] = form
-        }
+        let problems = duplicateIDDiagnostics(forms.map { ($0.definition.id, $0.displayPath, $0.line) }, kind: "checklist")
         if !problems.isEmpty { throw BuildFailure(problems) }
 
         let calendar = CalendarData.json(config: config)

@@ -47,16 +47,7 @@ public struct QuizTransformer: BlockTransformer {
 
     public func finish(artifacts: [any Sendable], resolvedCites: [String: String], config: SiteConfig) throws(BuildFailure) -> [String: String] {
         let quizzes = artifacts.compactMap { $0 as? Artifact }
-        var problems: [Diagnostic] = []
-        var seen: [String: Artifact] = [:]
-        for quiz in quizzes {
-            if let first = seen[quiz.definition.id] {
-                problems.append(Diagnostic(stage: .transform, file: quiz.displayPath, line: quiz.line,
-                                           message: "quiz id `\(quiz.definition.id)` is already used in \(first.displayPath):\(first.line)",
-                                           hint: "quiz ids must be unique across the handbook"))
-            }
-            seen[quiz.definition.id] = quiz
-        }
+        let problems = duplicateIDDiagnostics(quizzes.map { ($0.definition.id, $0.displayPath, $0.line) }, kind: "quiz")
         if !problems.isEmpty { throw BuildFailure(problems) }
         var entries: [String] = []
         for quiz in quizzes {
