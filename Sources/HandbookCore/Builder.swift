@@ -69,14 +69,18 @@ public struct Builder: Sendable {
 
         var site = try timed(.load) { () throws(BuildFailure) in try SiteLoader.load(options) }
         try timed(.parse) { () throws(BuildFailure) in try Self.parse(&site) }
-        let transformed = try timed(.transform) { () throws(BuildFailure) in try Transformer(site: site, transformers: options.transformers).run() }
+        var transformed = try timed(.transform) { () throws(BuildFailure) in try Transformer(site: site, transformers: options.transformers).run() }
         site.pages = transformed.pages
         var files = try timed(.render) { () throws(BuildFailure) in try PageRenderer(site: site, transformed: transformed, transformers: options.transformers).renderAll() }
+        // The pages (sources and trees) are not needed after render: release them before indexing.
+        let pageCount = site.pages.count
+        site.pages = []
+        transformed.pages = []
         let indexFiles = try timed(.index) { () throws(BuildFailure) in indexer(transformed.sections) }
         files.merge(indexFiles) { $1 }
         try timed(.emit) { () throws(BuildFailure) in try Emitter(site: site).emit(files) }
 
-        return BuildReport(pages: site.pages.count, blockCounts: transformed.blockCounts, outputDirectory: site.outputDirectory,
+        return BuildReport(pages: pageCount, blockCounts: transformed.blockCounts, outputDirectory: site.outputDirectory,
                            stageSeconds: timings, totalSeconds: Date().timeIntervalSince(started))
     }
 
