@@ -84,6 +84,14 @@ struct BlockTransformerTests {
         #expect(result.html.contains("quizzes/05-x.html"))
     }
 
+    @Test func promptsRenderInlineMarkdownSafely() {
+        #expect(QuizTransformer.inlineMarkdown("**24小时**内答复 `客服部`") == "<strong>24小时</strong>内答复 <code>客服部</code>")
+        #expect(QuizTransformer.inlineMarkdown("问<b>粗</b>") == "问<!-- raw HTML omitted -->粗<!-- raw HTML omitted -->")
+        // Not a single paragraph (here an HTML block): escaped text.
+        #expect(QuizTransformer.inlineMarkdown("<script>x</script>问") == "&lt;script&gt;x&lt;/script&gt;问")
+        #expect(QuizTransformer.inlineMarkdown("- 列表\n- 不是行内") == "- 列表\n- 不是行内")
+    }
+
     @Test func selfCheckEditionKeepsTheKey() throws {
         let result = try QuizTransformer().transform(Self.block(Self.quiz, info: "quiz"), config: SiteConfig(title: "t"))
         let artifact = try #require(result.artifact as? QuizTransformer.Artifact)

@@ -115,6 +115,15 @@ public struct QuizTransformer: BlockTransformer {
         return "<p class=\"quiz-exam-link\" id=\"quiz-\(e(quiz.id))\">本章测验请在考试版测验页作答：<a href=\"\(HTMLEscaping.escapeHref(href))\">\(e(quiz.title.replacingOccurrences(of: "自测", with: "测验")))</a></p>"
     }
 
+    /// A prompt's inline Markdown (emphasis, code …) as HTML, in safe mode: raw HTML is omitted.
+    static func inlineMarkdown(_ text: String) -> String {
+        let tree = CmarkParser.parse(text)
+        guard tree.children.count == 1, let paragraph = tree.children.first, case .paragraph = paragraph.kind else {
+            return HTMLEscaping.escapeHTML(text)
+        }
+        return HTMLRenderer(allowRawHTML: false).renderInlines(of: paragraph)
+    }
+
     /// Questions as text, with no answers: a printable fallback that quiz.js replaces.
     static func staticHTML(_ quiz: QuizDefinition) -> String {
         let e: (String) -> String = HTMLEscaping.escapeHTML
@@ -123,7 +132,7 @@ public struct QuizTransformer: BlockTransformer {
         html += "<h3 id=\"quiz-\(id)-title\">\(e(quiz.title))</h3>\n<div class=\"quiz-static\">\n"
         html += "<p class=\"quiz-meta\">共 \(quiz.questions.count) 题 · 及格线 \(Int(quiz.effectivePassMark))%</p>\n<ol class=\"quiz-static-questions\">\n"
         for question in quiz.questions {
-            html += "<li><p>\(e(question.prompt))</p>"
+            html += "<li><p>\(Self.inlineMarkdown(question.prompt))</p>"
             let choices = question.type == .truefalse ? ["对", "错"] : (question.options ?? question.items ?? [])
             if !choices.isEmpty {
                 html += "<ul>" + choices.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
