@@ -13,15 +13,11 @@ public struct Page: Sendable {
     public var tree: MarkdownNode?
     public var headings: [Heading] = []
     public var anchors: Set<String> = []
-    public var bodyHTML: String = ""
-    public var checklistIDs: [String] = []
-    public var quizIDs: [String] = []
 
     public struct Heading: Sendable, Equatable {
         public var level: Int
         public var id: String
         public var text: String
-        public var html: String
     }
 
     /// Output path relative to the site root: `05-complaints.html`.

@@ -223,7 +223,7 @@ struct Transformer {
             }
             node.anchor = id
             anchors.insert(id)
-            headings.append(Page.Heading(level: level, id: id, text: text, html: HTMLRenderer().renderInlines(of: node)))
+            headings.append(Page.Heading(level: level, id: id, text: text))
             return node
         case .codeBlock(let info, let literal):
             let language = String(info.split(separator: " ", maxSplits: 1).first ?? "")
