@@ -102,7 +102,7 @@ struct PageRenderer {
         let pages = plan.pages, config = plan.config, strings = plan.theme.strings, theme = plan.theme
         let links = plan.links, navigation = plan.navigation, assetsByLanguage = plan.assetsByLanguage
         var files: [String: String] = [:]
-        let allNav = Self.navigation(chapters: plan.chapters, pages: pages, currentPage: nil, currentChapter: nil)
+        let allNav = Self.chapterList(plan.chapters)
         for extra in extraPages {
             let root = String(repeating: "../", count: extra.path.split(separator: "/").count - 1)
             var context = Self.baseContext(config: config, strings: strings, root: root, links: links)
@@ -159,20 +159,13 @@ struct PageRenderer {
         return files
     }
 
-    /// Chapters, with the pages of the current folder chapter as children. URLs are relative to the site root.
-    static func navigation(chapters: [Chapter], pages: [Page], currentPage: Int?, currentChapter: Int?) -> [[String: Any]] {
-        chapters.enumerated().map { offset, chapter in
-            var item: [String: Any] = ["title": chapter.title, "url": chapter.url,
-                                       "current": currentChapter == offset && (!chapter.isFolder || chapter.pages.first == currentPage)]
+    /// The chapter list for pages outside any chapter (home, 404, search, generated pages), where no
+    /// chapter is current. Content pages get their sidebar from `NavigationHTML`. URLs are root-relative.
+    static func chapterList(_ chapters: [Chapter]) -> [[String: Any]] {
+        chapters.map { chapter in
+            var item: [String: Any] = ["title": chapter.title, "url": chapter.url, "current": false]
             if let summary = chapter.summary, !summary.isEmpty { item["summary"] = summary }
             if let owner = chapter.owner, !owner.isEmpty { item["owner"] = owner }
-            if chapter.isFolder, currentChapter == offset {
-                item["expanded"] = true
-                item["hasChildren"] = chapter.pages.count > 1
-                item["children"] = chapter.pages.dropFirst().map { index -> [String: Any] in
-                    ["title": pages[index].title, "url": pages[index].outputPath, "current": index == currentPage]
-                }
-            }
             return item
         }
     }

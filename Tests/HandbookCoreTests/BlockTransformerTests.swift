@@ -106,16 +106,25 @@ struct NavigationTests {
              frontMatter: FrontMatter(title: title), body: "")
     }
 
-    @Test func foldersAreChaptersAndTopLevelPagesStandAlone() {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func foldersAreChaptersAndTopLevelPagesStandAlone() throws {
         let pages = [Self.page("01-a.md", "甲"), Self.page("ch1/p1.md", "一"), Self.page("ch1/p2.md", "二"), Self.page("z.md", "末")]
         let chapters = PageRenderer.chapters(of: pages)
         #expect(chapters.map(\.title) == ["甲", "一", "末"])
         #expect(chapters.map(\.pages) == [[0], [1, 2], [3]])
         #expect(chapters.map(\.isFolder) == [false, true, false])
-        let nav = PageRenderer.navigation(chapters: chapters, pages: pages, currentPage: 2, currentChapter: 1)
-        #expect(nav[1]["expanded"] as? Bool == true)
-        let children = nav[1]["children"] as? [[String: Any]] ?? []
-        #expect(children.count == 1 && children[0]["current"] as? Bool == true)
-        #expect(nav[0]["children"] == nil)
+        // The sidebar of page 2 (ch1/p2), rendered through the default theme's nav partials.
+        let theme = try Theme.load(from: Self.repo.appendingPathComponent("theme"), language: "zh-CN", displayRoot: Self.repo)
+        let html = NavigationHTML(theme: theme, chapters: chapters, pages: pages).html(forPage: 2, chapter: 1, root: "../")
+        let items = html.components(separatedBy: "\n<li").count
+        #expect(items >= 3)
+        #expect(html.contains("is-expanded"))
+        #expect(html.components(separatedBy: "is-expanded").count == 2, "only the current chapter is expanded")
+        #expect(html.components(separatedBy: "nav-subitem").count == 2, "the current folder chapter lists its one other page")
+        #expect(html.components(separatedBy: "aria-current=\"page\"").count == 2, "exactly one current link")
+        #expect(html.contains("href=\"../ch1/p2.html\" aria-current=\"page\""))
+        #expect(!html.contains("href=\"../01-a.html\" aria-current"))
+        #expect(PageRenderer.chapterList(chapters).allSatisfy { $0["children"] == nil && $0["current"] as? Bool == false })
     }
 }
