@@ -1,4 +1,5 @@
 import Foundation
+import HandbookForms
 
 /// A fenced code block handed to a transformer, e.g. ```` ```checklist ````.
 public struct FencedBlock: Sendable {
@@ -85,6 +86,14 @@ public struct GeneratedPage: Sendable {
 /// The key of a resolved reference: the page it was written on plus the target as written.
 public enum ReferenceKey {
     public static func make(page: String, target: String) -> String { page + "\u{1F}" + target }
+
+    /// Each cite of a definition written on `page` → its site-relative URL, from the transform stage's
+    /// resolved references.
+    public static func urls(for cites: [CiteReference], page: String, resolved: [String: String]) -> [String: String] {
+        var urls: [String: String] = [:]
+        for cite in cites { urls[cite.cite] = resolved[make(page: page, target: cite.cite)] }
+        return urls
+    }
 }
 
 /// Diagnostics for block ids used more than once across the handbook, at every later use.

@@ -43,20 +43,10 @@ public struct DefinitionCatalog: Sendable {
         for case let quiz as QuizTransformer.Artifact in transformed.artifacts["quiz"] ?? [] {
             let key = quiz.definition
             let hashes = Set([try? key.canonicalHash(), try? key.examEdition().canonicalHash()].compactMap { $0 })
-            var cites: [String: String] = [:]
-            for cite in key.citeReferences() {
-                cites[cite.cite] = Self.citeURL(cite.cite, page: quiz.pagePath)
-            }
+            let cites = ReferenceKey.urls(for: key.citeReferences(), page: quiz.pagePath, resolved: transformed.resolvedCites)
             catalog.quizzes[key.id] = Quiz(definition: key, acceptedHashes: hashes, page: QuizPages.path(forPage: quiz.pagePath), cites: cites)
         }
         return catalog
-    }
-
-    /// `#第3条` on `05-x.md` → `05-x.html#第3条`; `a.md#x` → `a.html#x` (pages at the content root).
-    static func citeURL(_ cite: String, page: String) -> String {
-        let (path, fragment) = LinkResolver.splitFragment(cite)
-        let target = path.isEmpty ? page : LinkResolver.normalize(path, relativeTo: page)
-        return String(target.dropLast(3)) + ".html" + (fragment.map { "#" + $0 } ?? "")
     }
 
     /// Reads a `forms/definitions.json` written by `handbook build`.

@@ -48,10 +48,7 @@ public struct ChecklistTransformer: BlockTransformer {
         var files: [String: String] = [:]
         for form in forms {
             let id = form.definition.id
-            var cites: [String: String] = [:]
-            for reference in form.definition.citeReferences() {
-                cites[reference.cite] = resolvedCites[ReferenceKey.make(page: form.pagePath, target: reference.cite)]
-            }
+            let cites = ReferenceKey.urls(for: form.definition.citeReferences(), page: form.pagePath, resolved: resolvedCites)
             let page = String(form.pagePath.dropLast(3)) + ".html"
             entries.append("\(DefinitionYAML.json(id)):{\"definition\":\(DefinitionYAML.json(form.definition)),\"hash\":\(DefinitionYAML.json(form.hash)),"
                            + "\"page\":\(DefinitionYAML.json(page)),\"cites\":\(DefinitionYAML.json(cites)),\"schema\":\(DefinitionYAML.json("forms/\(id).schema.json"))}")

@@ -51,10 +51,7 @@ public struct QuizTransformer: BlockTransformer {
         if !problems.isEmpty { throw BuildFailure(problems) }
         var entries: [String] = []
         for quiz in quizzes {
-            var cites: [String: String] = [:]
-            for reference in quiz.definition.citeReferences() {
-                cites[reference.cite] = resolvedCites[ReferenceKey.make(page: quiz.pagePath, target: reference.cite)]
-            }
+            let cites = ReferenceKey.urls(for: quiz.definition.citeReferences(), page: quiz.pagePath, resolved: resolvedCites)
             entries.append("\(DefinitionYAML.json(quiz.definition.id)):{\"definition\":\(DefinitionYAML.json(quiz.published)),"
                            + "\"hash\":\(DefinitionYAML.json(quiz.hash)),\"cites\":\(DefinitionYAML.json(cites))}")
         }
