@@ -56,10 +56,6 @@ struct CheckFormsCommand: ParsableCommand {
     @Argument(help: "Submission files or folders.")
     var paths: [String]
 
-    func validate() throws {
-        if paths.isEmpty { throw ValidationError("name at least one submission file or folder") }
-    }
-
     func run() throws {
         defer { Console.flush() }
         let catalog = try source.catalog()
@@ -67,7 +63,7 @@ struct CheckFormsCommand: ParsableCommand {
         var report = CheckReport(format: format, lang: lang)
         var batch: [String] = []
         func flush() {
-            let results = batch.parallelCheck { path in Self.check(path, catalog: catalog, now: now) }
+            let results = batch.parallelMap { path in Self.check(path, catalog: catalog, now: now) }
             for result in results { report.add(result, catalog: catalog) }
             batch.removeAll(keepingCapacity: true)
         }
@@ -128,20 +124,6 @@ struct CheckFormsCommand: ParsableCommand {
             }
             return FileResult(path: path, outcome: .checked(form: formID, problems: problems))
         }
-    }
-}
-
-extension Array where Element == String {
-    /// Checks a batch of files on all cores, keeping the input order.
-    func parallelCheck(_ body: @Sendable (String) -> CheckFormsCommand.FileResult) -> [CheckFormsCommand.FileResult] {
-        guard !isEmpty else { return [] }
-        let results = UnsafeMutableBufferPointer<CheckFormsCommand.FileResult?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        nonisolated(unsafe) let output = results
-        let input = self
-        DispatchQueue.concurrentPerform(iterations: count) { index in output[index] = body(input[index]) }
-        return results.map { $0! }
     }
 }
 

@@ -21,10 +21,6 @@ struct GradeQuizCommand: ParsableCommand {
     @Argument(help: "Submission files or folders.")
     var paths: [String]
 
-    func validate() throws {
-        if paths.isEmpty { throw ValidationError("name at least one submission file or folder") }
-    }
-
     func run() throws {
         defer { Console.flush() }
         let catalog = try DefinitionOptions.parse(["--root", root]).catalog()
