@@ -35,11 +35,13 @@ public struct DefinitionCatalog: Sendable {
         var site = try SiteLoader.load(options, withTheme: false)
         try Builder.parse(&site)
         let transformed = try Transformer(site: site, transformers: options.transformers).run()
-        guard let definitions = transformed.dataFiles["forms/definitions.json"] else {
-            throw BuildFailure([Diagnostic(stage: .transform, file: site.config.contentDirectory, message: "the handbook defines no checklists")])
+        var catalog = DefinitionCatalog(handbookVersion: site.config.version, baseURL: site.config.baseURL,
+                                        calendar: WorkingCalendar(years: CalendarData.years(config: site.config)), forms: [:], quizzes: [:])
+        for case let form as ChecklistTransformer.Artifact in transformed.artifacts["checklist"] ?? [] {
+            let cites = ReferenceKey.urls(for: form.definition.citeReferences(), page: form.pagePath, resolved: transformed.resolvedCites)
+            catalog.forms[form.definition.id] = Form(definition: form.definition, hash: form.hash,
+                                                     page: form.page, cites: cites)
         }
-        var catalog = try parseDefinitions(Data(definitions.utf8), file: "forms/definitions.json")
-        catalog.baseURL = site.config.baseURL
         for case let quiz as QuizTransformer.Artifact in transformed.artifacts["quiz"] ?? [] {
             let key = quiz.definition
             let hashes = Set([try? key.canonicalHash(), try? key.examEdition().canonicalHash()].compactMap { $0 })

@@ -19,6 +19,9 @@ public struct ChecklistTransformer: BlockTransformer {
         public var pagePath: String
         public var displayPath: String
         public var line: Int
+
+        /// The page holding the form, relative to the site root.
+        public var page: String { String(pagePath.dropLast(3)) + ".html" }
     }
 
     public func transform(_ block: FencedBlock, config: SiteConfig) throws(BuildFailure) -> TransformedBlock {
@@ -49,7 +52,7 @@ public struct ChecklistTransformer: BlockTransformer {
         for form in forms {
             let id = form.definition.id
             let cites = ReferenceKey.urls(for: form.definition.citeReferences(), page: form.pagePath, resolved: resolvedCites)
-            let page = String(form.pagePath.dropLast(3)) + ".html"
+            let page = form.page
             entries.append("\(DefinitionYAML.json(id)):{\"definition\":\(DefinitionYAML.json(form.definition)),\"hash\":\(DefinitionYAML.json(form.hash)),"
                            + "\"page\":\(DefinitionYAML.json(page)),\"cites\":\(DefinitionYAML.json(cites)),\"schema\":\(DefinitionYAML.json("forms/\(id).schema.json"))}")
             files["forms/\(id).schema.json"] = DefinitionYAML.json(form.definition.submissionSchema(hash: form.hash))
@@ -127,13 +130,16 @@ public struct ChecklistTransformer: BlockTransformer {
 /// company's extra days off folded into the holidays.
 enum CalendarData {
     static func json(config: SiteConfig) -> String {
+        DefinitionYAML.json(Dictionary(uniqueKeysWithValues: years(config: config).map { (String($0.key), $0.value) }))
+    }
+
+    static func years(config: SiteConfig) -> [Int: CalendarYear] {
         var years = WorkingCalendar.officialData
         for day in config.companyDaysOff {
             guard let year = Int(day.prefix(4)), years[year] != nil else { continue }
             if !years[year]!.holidays.contains(day) { years[year]!.holidays.append(day) }
             years[year]!.holidays.sort()
         }
-        let byYear = Dictionary(uniqueKeysWithValues: years.map { (String($0.key), $0.value) })
-        return DefinitionYAML.json(byYear)
+        return years
     }
 }
