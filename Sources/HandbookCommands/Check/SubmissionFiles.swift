@@ -1,9 +1,13 @@
 import Foundation
 import HandbookForms
 
-extension String {
+/// Walks files and folders lazily (so 100,000 submissions never sit in memory at once) and reads each
+/// JSON file with a size limit.
+struct SubmissionFiles: Sequence, IteratorProtocol {
+    static let maximumBytes = 2 * 1024 * 1024
+
     /// Whether the bytes are valid UTF-8 (without building a string).
-    static func validatingUTF8CString(_ data: Data) -> Bool {
+    static func isValidUTF8(_ data: Data) -> Bool {
         var iterator = data.makeIterator()
         var decoder = UTF8()
         while true {
@@ -14,12 +18,6 @@ extension String {
             }
         }
     }
-}
-
-/// Walks files and folders lazily (so 100,000 submissions never sit in memory at once) and reads each
-/// JSON file with a size limit.
-struct SubmissionFiles: Sequence, IteratorProtocol {
-    static let maximumBytes = 2 * 1024 * 1024
 
     /// Paths still to visit, and for each open folder its sorted entries: reports come out in a stable
     /// order, and only the names of the folders being walked are held in memory.
@@ -76,7 +74,7 @@ struct SubmissionFiles: Sequence, IteratorProtocol {
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: maximumBytes + 1) ?? Data() else { return .failure(.unreadable) }
         if data.count > maximumBytes { return .failure(.tooLarge(data.count)) }
-        guard String.validatingUTF8CString(data) else { return .failure(.notUTF8) }
+        guard SubmissionFiles.isValidUTF8(data) else { return .failure(.notUTF8) }
         do {
             return .success(try JSONParser.parse(data))
         } catch {
