@@ -47,7 +47,10 @@ public struct Theme: Sendable {
         var strings: [String: String] = [:]
         if let text = try? String(contentsOf: localeURL, encoding: .utf8) {
             do {
-                guard let node = try YAMLParsing.compose(text, file: display(localeURL), stage: .load) else { throw BuildFailure([]) }
+                guard let node = try YAMLParsing.compose(text, file: display(localeURL), stage: .load), case .mapping = node else {
+                    throw BuildFailure([Diagnostic(stage: .load, file: display(localeURL), message: "the locale file has no strings",
+                                                   hint: "write one `key: text` line per UI string, as in theme/locales/zh-CN.yml")])
+                }
                 for (key, keyNode, value) in YAMLMapping(node: node).pairs {
                     if let s = value.string, value.isScalar { strings[key] = s } else {
                         let pos = keyNode.position()

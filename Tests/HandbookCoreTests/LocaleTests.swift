@@ -33,4 +33,21 @@ struct LocaleTests {
         let strings = try Yams.load(yaml: String(contentsOf: Self.repo.appendingPathComponent("theme/locales/\(language).yml"), encoding: .utf8)) as? [String: String] ?? [:]
         #expect(html.contains(strings["skipToContent"] ?? "?"))
     }
+
+    @Test(arguments: ["", "# only a comment\n", "- a list\n"])
+    func aLocaleWithoutStringsIsAnError(text: String) throws {
+        let theme = FileManager.default.temporaryDirectory.appendingPathComponent("hb-theme-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: theme) }
+        try FileManager.default.createDirectory(at: theme.appendingPathComponent("locales"), withIntermediateDirectories: true)
+        for name in ["page", "home", "404", "search"] {
+            try "{{page.title}}".write(to: theme.appendingPathComponent("\(name).mustache"), atomically: true, encoding: .utf8)
+        }
+        try text.write(to: theme.appendingPathComponent("locales/zh-CN.yml"), atomically: true, encoding: .utf8)
+        #expect {
+            try Theme.load(from: theme, language: "zh-CN", displayRoot: theme)
+        } throws: { error in
+            let d = (error as! BuildFailure).diagnostics
+            return d.count == 1 && d[0].file == "locales/zh-CN.yml" && d[0].message == "the locale file has no strings"
+        }
+    }
 }
