@@ -51,13 +51,11 @@ public struct BuildFailure: Error, Sendable, CustomStringConvertible {
 /// Maps byte offsets/columns of a source file to 1-based line and character columns.
 public struct SourceText: Sendable {
     public let path: String
-    public let text: String
     private let lineStarts: [Int]
     private let bytes: [UInt8]
 
     public init(path: String, text: String) {
         self.path = path
-        self.text = text
         self.bytes = Array(text.utf8)
         var starts = [0]
         for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
@@ -77,13 +75,5 @@ public struct SourceText: Sendable {
             offset += 1
         }
         return column
-    }
-
-    public func line(_ number: Int) -> String {
-        guard number >= 1, number <= lineStarts.count else { return "" }
-        let start = lineStarts[number - 1]
-        var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
     }
 }
