@@ -63,25 +63,54 @@ public struct Builder: Sendable {
             let result = try body()
             let seconds = Date().timeIntervalSince(t0)
             timings.append((stage, seconds))
-            log("[\(timings.count)/6] " + stage.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", seconds * 1000))
+            log("[\(timings.count)/6] " + stage.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(format: "%8.1f ms   peak memory %4d MB", seconds * 1000, Self.peakMemoryMB()))
             return result
         }
 
         var site = try timed(.load) { () throws(BuildFailure) in try SiteLoader.load(options) }
         try timed(.parse) { () throws(BuildFailure) in try Self.parse(&site) }
-        var transformed = try timed(.transform) { () throws(BuildFailure) in try Transformer(site: site, transformers: options.transformers).run() }
+        var transformer = Transformer(site: site, transformers: options.transformers)
+        site.pages = []  // the transformer owns them now, so it can change their trees in place
+        var transformed = try timed(.transform) { () throws(BuildFailure) in try transformer.run() }
         site.pages = transformed.pages
-        var files = try timed(.render) { () throws(BuildFailure) in try PageRenderer(site: site, transformed: transformed, transformers: options.transformers).renderAll() }
-        // The pages (sources and trees) are not needed after render: release them before indexing.
-        let pageCount = site.pages.count
-        site.pages = []
         transformed.pages = []
-        let indexFiles = try timed(.index) { () throws(BuildFailure) in indexer(transformed.sections) }
-        files.merge(indexFiles) { $1 }
-        try timed(.emit) { () throws(BuildFailure) in try Emitter(site: site).emit(files) }
+        // Pages are written into the staging folder as they are rendered; the rest is written in emit.
+        let emitter = Emitter(site: site)
+        let staging = try emitter.begin()
+        do throws(BuildFailure) {
+            var files = try timed(.render) { () throws(BuildFailure) in
+                let renderer = PageRenderer(site: site, transformed: transformed, transformers: options.transformers)
+                return try renderer.renderAll(plan: renderer.plan(), into: staging, emitter: emitter)
+            }
+            // The pages (sources and trees) are not needed after render: release them before indexing.
+            let pageCount = site.pages.count
+            site.pages = []
+            let indexFiles = try timed(.index) { () throws(BuildFailure) in indexer(transformed.sections) }
+            transformed.sections = []
+            files.merge(indexFiles) { $1 }
+            try timed(.emit) { () throws(BuildFailure) in
+                try emitter.write(files, into: staging)
+                try emitter.finish(staging)
+            }
+            return BuildReport(pages: pageCount, blockCounts: transformed.blockCounts, outputDirectory: site.outputDirectory,
+                               stageSeconds: timings, totalSeconds: Date().timeIntervalSince(started))
+        } catch {
+            emitter.abandon(staging)
+            throw error
+        }
+    }
 
-        return BuildReport(pages: pageCount, blockCounts: transformed.blockCounts, outputDirectory: site.outputDirectory,
-                           stageSeconds: timings, totalSeconds: Date().timeIntervalSince(started))
+    /// The process's peak resident memory so far.
+    static func peakMemoryMB() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024  // kilobytes
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return usage.ru_maxrss / 1_048_576  // bytes
+        #endif
     }
 
     static func parse(_ site: inout LoadedSite) throws(BuildFailure) {

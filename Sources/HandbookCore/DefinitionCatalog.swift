@@ -34,7 +34,8 @@ public struct DefinitionCatalog: Sendable {
         options.configFile = configFile
         var site = try SiteLoader.load(options, withTheme: false)
         try Builder.parse(&site)
-        let transformed = try Transformer(site: site, transformers: options.transformers).run()
+        var transformer = Transformer(site: site, transformers: options.transformers)
+        let transformed = try transformer.run()
         var catalog = DefinitionCatalog(handbookVersion: site.config.version, baseURL: site.config.baseURL,
                                         calendar: WorkingCalendar(years: CalendarData.years(config: site.config)), forms: [:], quizzes: [:])
         for case let form as ChecklistTransformer.Artifact in transformed.artifacts["checklist"] ?? [] {

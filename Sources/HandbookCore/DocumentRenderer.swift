@@ -17,7 +17,8 @@ public enum DocumentRenderer {
         }
         var config = SiteConfig(title: matter.title)
         config.allowRawHTML = trusted
-        let result = try Transformer(document: page, config: config, transformers: transformers).run()
+        var transformer = Transformer(document: page, config: config, transformers: transformers)
+        let result = try transformer.run()
         guard let tree = result.pages.first?.tree else { return "" }
         return HTMLRenderer(allowRawHTML: trusted).render(tree)
     }

@@ -5,48 +5,96 @@ import Foundation
 struct Emitter {
     let site: LoadedSite
 
+    /// A private folder beside the output that the build writes into and that is swapped in at the end.
+    struct Staging: Sendable {
+        let folder: URL
+        var path: String { folder.path }
+    }
+
+    /// Writes everything at once: `begin`, `write`, `finish` (for builds that hold their files in memory).
     func emit(_ files: [String: String]) throws(BuildFailure) {
+        let staging = try begin()
+        do throws(BuildFailure) {
+            try write(files, into: staging)
+            try finish(staging)
+        } catch {
+            abandon(staging)
+            throw error
+        }
+    }
+
+    /// Creates an empty staging folder. Until `finish`, the previous output is untouched.
+    func begin() throws(BuildFailure) -> Staging {
         let fm = FileManager.default
         let output = site.outputDirectory
-        let parent = output.deletingLastPathComponent()
         let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).staging-\(pid)")
-        let retired = parent.appendingPathComponent(".\(output.lastPathComponent).old-\(pid)")
-        let display = site.config.outputDirectory
+        let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).staging-\(pid)")
         do {
             try? fm.removeItem(at: staging)
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            let folders = Set(files.keys.map { ($0 as NSString).deletingLastPathComponent })
+        } catch {
+            throw failure(error)
+        }
+        return Staging(folder: staging)
+    }
+
+    /// Creates the folders the site-relative `paths` need in the staging folder (before parallel writes).
+    func makeFolders(for paths: some Sequence<String>, in staging: Staging) throws(BuildFailure) {
+        let folders = Set(paths.map { ($0 as NSString).deletingLastPathComponent })
+        do {
             for folder in folders.sorted() where !folder.isEmpty {
-                try fm.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(at: staging.folder.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
-            let entries = Array(files)
-            let stagingPath = staging.path
-            let failures = entries.parallelMap { entry -> String? in
-                Self.write(entry.value, to: stagingPath + "/" + entry.key) ? nil : entry.key
-            }
-            if let failed = failures.compactMap({ $0 }).first {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: failed])
-            }
-            try copy(site.theme.assetFiles, from: site.theme.directory.appendingPathComponent("assets"), to: staging.appendingPathComponent("assets"))
-            try copy(site.contentAssets, from: site.contentDirectory, to: staging)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Writes files (site-relative path → contents) into the staging folder, in parallel.
+    func write(_ files: [String: String], into staging: Staging) throws(BuildFailure) {
+        try makeFolders(for: files.keys, in: staging)
+        let stagingPath = staging.path
+        let failures = Array(files).parallelMap { entry -> String? in
+            Self.write(entry.value, to: stagingPath + "/" + entry.key) ? nil : entry.key
+        }
+        if let failed = failures.compactMap({ $0 }).first { throw failure(CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: failed])) }
+    }
+
+    /// Copies the theme's and the content's assets into the staging folder, then swaps it in for the output.
+    func finish(_ staging: Staging) throws(BuildFailure) {
+        let fm = FileManager.default
+        let output = site.outputDirectory
+        let retired = output.deletingLastPathComponent()
+            .appendingPathComponent(".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try copy(site.theme.assetFiles, from: site.theme.directory.appendingPathComponent("assets"), to: staging.folder.appendingPathComponent("assets"))
+            try copy(site.contentAssets, from: site.contentDirectory, to: staging.folder)
             if fm.fileExists(atPath: output.path) {
                 try fm.moveItem(at: output, to: retired)
                 do {
-                    try fm.moveItem(at: staging, to: output)
+                    try fm.moveItem(at: staging.folder, to: output)
                 } catch {
                     try? fm.moveItem(at: retired, to: output)
                     throw error
                 }
                 try? fm.removeItem(at: retired)
             } else {
-                try fm.moveItem(at: staging, to: output)
+                try fm.moveItem(at: staging.folder, to: output)
             }
         } catch {
-            try? fm.removeItem(at: staging)
-            throw BuildFailure([Diagnostic(stage: .emit, file: display, message: "cannot write the site: \(error.localizedDescription)",
-                                           hint: "check that the folder is writable and the disk is not full")])
+            abandon(staging)
+            throw failure(error)
         }
+    }
+
+    /// Removes the staging folder after a failed build; the previous output stays as it was.
+    func abandon(_ staging: Staging) {
+        try? FileManager.default.removeItem(at: staging.folder)
+    }
+
+    func failure(_ error: any Error) -> BuildFailure {
+        BuildFailure([Diagnostic(stage: .emit, file: site.config.outputDirectory, message: "cannot write the site: \(error.localizedDescription)",
+                                 hint: "check that the folder is writable and the disk is not full")])
     }
 
     /// Writes a new file in the staging folder with plain POSIX calls: the folder is private to this build

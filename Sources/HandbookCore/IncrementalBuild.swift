@@ -275,7 +275,11 @@ public final class SiteSession {
         }
         for index in relink.sorted() {
             var page = state.passes[index].page
-            if let tree = page.tree { page.tree = Transformer.resolveLinks(tree, page: page, resolver: resolver, problems: &problems) }
+            if var tree = page.tree {
+                page.tree = nil
+                Transformer.resolveLinks(&tree, page: page, resolver: resolver, problems: &problems)
+                page.tree = tree
+            }
             state.pages[index] = page
         }
         let references = state.passes.flatMap(\.references)

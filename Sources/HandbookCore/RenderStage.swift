@@ -143,10 +143,7 @@ struct PageRenderer {
         if !problems.isEmpty { throw BuildFailure(problems) }
     }
 
-    func renderAll() throws(BuildFailure) -> [String: String] {
-        try renderAll(plan: plan())
-    }
-
+    /// Renders every page and keeps them all in memory (`handbook serve` compares them with the last build).
     func renderAll(plan: Plan) throws(BuildFailure) -> [String: String] {
         let rendered = Array(plan.pages.indices).parallelMap { index -> (String, String) in
             (plan.pages[index].outputPath, Self.renderPage(index, plan: plan))
@@ -154,6 +151,27 @@ struct PageRenderer {
         var files = [String: String](minimumCapacity: plan.pages.count + 8)
         for (path, html) in rendered { files[path] = html }
         files.merge(Self.renderGenerated(plan: plan, extraPages: transformed.extraPages)) { $1 }
+        try Self.checkNotEmpty(files, themeDirectory: site.config.themeDirectory)
+        files.merge(transformed.dataFiles) { $1 }
+        return files
+    }
+
+    /// Renders every content page straight into the staging folder, so no more than one page per core is
+    /// held in memory; returns the other files (generated pages and the transformers' data files), which are small.
+    func renderAll(plan: Plan, into staging: Emitter.Staging, emitter: Emitter) throws(BuildFailure) -> [String: String] {
+        try emitter.makeFolders(for: plan.pages.map(\.outputPath), in: staging)
+        let stagingPath = staging.path
+        let problems = Array(plan.pages.indices).parallelMap { index -> Diagnostic? in
+            let path = plan.pages[index].outputPath
+            let html = Self.renderPage(index, plan: plan)
+            if html.isEmpty {
+                return Diagnostic(stage: .render, file: plan.config.themeDirectory, message: "the theme rendered `\(path)` empty",
+                                  hint: "check the theme's templates")
+            }
+            return Emitter.write(html, to: stagingPath + "/" + path) ? nil : emitter.failure(CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])).diagnostics[0]
+        }.compactMap { $0 }
+        if !problems.isEmpty { throw BuildFailure(problems) }
+        var files = Self.renderGenerated(plan: plan, extraPages: transformed.extraPages)
         try Self.checkNotEmpty(files, themeDirectory: site.config.themeDirectory)
         files.merge(transformed.dataFiles) { $1 }
         return files

@@ -9,6 +9,16 @@ public struct Theme: Sendable {
     public let strings: [String: String]
     /// Asset files relative to `assets/`.
     public let assetFiles: [String]
+    /// Renders through Mustache once per context shape, then by splicing (see `TemplateShapes`).
+    let shapes: TemplateShapes
+
+    init(directory: URL, library: MustacheLibrary, strings: [String: String], assetFiles: [String], templateTexts: [String] = []) {
+        self.directory = directory
+        self.library = library
+        self.strings = strings
+        self.assetFiles = assetFiles
+        self.shapes = TemplateShapes(library: library, templateTexts: templateTexts)
+    }
 
     static let requiredTemplates = ["page", "home", "404", "search"]
 
@@ -19,6 +29,7 @@ public struct Theme: Sendable {
         let display = { (url: URL) in ProjectFiles.displayPath(url, root: displayRoot) }
         var problems: [Diagnostic] = []
         var library = MustacheLibrary()
+        var texts: [String] = []
         let templateFiles = ProjectFiles.files(under: directory, withExtension: "mustache").filter { !$0.hasPrefix("assets/") }
         for relative in templateFiles {
             let url = directory.appendingPathComponent(relative)
@@ -26,6 +37,7 @@ public struct Theme: Sendable {
                 problems.append(Diagnostic(stage: .load, file: display(url), message: "cannot read template"))
                 continue
             }
+            texts.append(text)
             do {
                 try library.register(text, named: String(relative.dropLast(".mustache".count)))
             } catch {
@@ -70,11 +82,11 @@ public struct Theme: Sendable {
         if !problems.isEmpty { throw BuildFailure(problems) }
         let assetsDir = directory.appendingPathComponent("assets")
         let assets = fm.fileExists(atPath: assetsDir.path) ? ProjectFiles.files(under: assetsDir) : []
-        return Theme(directory: directory, library: library, strings: strings, assetFiles: assets)
+        return Theme(directory: directory, library: library, strings: strings, assetFiles: assets, templateTexts: texts)
     }
 
     public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+        shapes.render(template, context)
     }
 }
 

@@ -19,7 +19,7 @@ struct TransformedSite: Sendable {
 
 /// The transform stage: heading ids, fenced blocks, then links and block references against all anchors.
 struct Transformer {
-    let pages: [Page]
+    private(set) var pages: [Page]
     let contentAssets: [String]
     let config: SiteConfig
     let transformers: [any BlockTransformer]
@@ -55,16 +55,18 @@ struct Transformer {
         Dictionary(transformers.map { ($0.language, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    func firstPass(_ original: Page, byLanguage: [String: any BlockTransformer]) -> PagePass {
-        var pass = PagePass(page: original)
-        guard var tree = original.tree else { return pass }
+    func firstPass(_ original: consuming Page, byLanguage: [String: any BlockTransformer]) -> PagePass {
+        var page = original
+        guard var tree = page.tree else { return PagePass(page: page) }
+        page.tree = nil  // `tree` is now the only reference, so the pass changes it in place
+        var pass = PagePass(page: page)
         var ids = HeadingIDGenerator()
         var headings: [Page.Heading] = []
         var anchors: Set<String> = []
         var collected: [String: [any Sendable]] = [:]
         var blockNumber = 0
-        tree.children = tree.children.map { node in
-            transformNode(node, page: original, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
+        for index in tree.children.indices {
+            transformNode(&tree.children[index], page: pass.page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
                           artifacts: &collected, references: &pass.references, texts: &pass.texts, blockNumber: &blockNumber,
                           languages: &pass.languages, problems: &pass.problems)
         }
@@ -76,26 +78,34 @@ struct Transformer {
         return pass
     }
 
-    func run() throws(BuildFailure) -> TransformedSite {
+    /// Runs both passes. Takes the pages out of the transformer, so that each page's tree is changed in place
+    /// and the untransformed trees are freed as the pass goes (the caller should not keep the pages either).
+    mutating func run() throws(BuildFailure) -> TransformedSite {
         let byLanguage = self.byLanguage
+        let input = pages
+        pages = []
+        let transformer = self
         // Pass 1: headings and blocks, page by page in parallel (anchors must all be known before links are checked).
-        let passes = pages.parallelMap { original -> PagePass in firstPass(original, byLanguage: byLanguage) }
-        return try complete(passes)
+        let passes = (consume input).parallelMapConsuming { original -> PagePass in transformer.firstPass(original, byLanguage: byLanguage) }
+        return try transformer.complete(consume passes)
     }
 
     /// Everything after pass 1: links and references against all anchors, the transformers' finish, search sections.
-    func complete(_ passes: [PagePass]) throws(BuildFailure) -> TransformedSite {
+    func complete(_ passes: consuming [PagePass]) throws(BuildFailure) -> TransformedSite {
         var problems: [Diagnostic] = []
-        var pages = self.pages
+        var pages: [Page] = []
+        pages.reserveCapacity(passes.count)
         var artifacts: [String: [any Sendable]] = [:]
         var references: [BlockReference] = []
-        var blockTexts: [String: [Int: String]] = [:]
+        var blockTexts: [[Int: String]] = []
         var languagesByPage: [String: Set<String>] = [:]
-        for (index, pass) in passes.enumerated() {
-            pages[index] = pass.page
+        for index in passes.indices {
+            let pass = passes[index]
+            pages.append(pass.page)
+            passes[index].page.tree = nil
             for (language, artifact) in pass.artifacts { artifacts[language, default: []].append(artifact) }
             references += pass.references
-            blockTexts[pass.page.sourcePath] = pass.texts
+            blockTexts.append(pass.texts)
             languagesByPage[pass.page.outputPath] = pass.languages
             problems += pass.problems
         }
@@ -104,19 +114,32 @@ struct Transformer {
             return TransformedSite(pages: pages, sections: [], blockCounts: [:], dataFiles: [:], languagesByPage: languagesByPage)
         }
 
-        // Pass 2: links and references.
+        // Pass 2: links and references; then each page's search sections.
         let resolver = Self.linkResolver(pages: pages, assets: contentAssets)
-        for index in pages.indices {
-            guard var tree = pages[index].tree else { continue }
-            tree = Self.resolveLinks(tree, page: pages[index], resolver: resolver, problems: &problems)
-            pages[index].tree = tree
+        let entries = Array(zip(pages, blockTexts))
+        pages = []
+        blockTexts = []
+        let linked = (consume entries).parallelMapConsuming { entry -> (Page, [Diagnostic], [IndexedSection]) in
+            var (page, texts) = entry
+            var problems: [Diagnostic] = []
+            if var tree = page.tree {
+                page.tree = nil
+                Self.resolveLinks(&tree, page: page, resolver: resolver, problems: &problems)
+                page.tree = tree
+            }
+            return (page, problems, Self.sections(of: page, blockTexts: texts))
+        }
+        pages = []
+        var sections: [IndexedSection] = []
+        for (page, pageProblems, pageSections) in linked {
+            pages.append(page)
+            problems += pageProblems
+            sections += pageSections
         }
         let resolvedCites = Self.resolveReferences(references, resolver: resolver, problems: &problems)
         if !problems.isEmpty { throw BuildFailure(problems) }
 
         let finished = try finishBlocks(artifacts: artifacts, resolvedCites: resolvedCites, pages: pages)
-
-        let sections = pages.flatMap { Self.sections(of: $0, blockTexts: blockTexts[$0.sourcePath] ?? [:]) }
         return TransformedSite(pages: pages, sections: sections, blockCounts: finished.counts, dataFiles: finished.dataFiles,
                                languagesByPage: languagesByPage, extraPages: finished.extraPages, artifacts: artifacts,
                                resolvedCites: resolvedCites)
@@ -198,12 +221,11 @@ struct Transformer {
         return "headings get ids from their text; `### 第31条 …` gets `#第31条`; or add `{#id}` to a heading"
     }
 
-    private func transformNode(_ node: MarkdownNode, page: Page, ids: inout HeadingIDGenerator, headings: inout [Page.Heading],
+    private func transformNode(_ node: inout MarkdownNode, page: Page, ids: inout HeadingIDGenerator, headings: inout [Page.Heading],
                                anchors: inout Set<String>, byLanguage: [String: any BlockTransformer],
                                artifacts: inout [String: [any Sendable]], references: inout [BlockReference],
                                texts: inout [Int: String], blockNumber: inout Int, languages: inout Set<String>,
-                               problems: inout [Diagnostic]) -> MarkdownNode {
-        var node = node
+                               problems: inout [Diagnostic]) {
         switch node.kind {
         case .heading(let level):
             var text = node.plainText
@@ -224,10 +246,9 @@ struct Transformer {
             node.anchor = id
             anchors.insert(id)
             headings.append(Page.Heading(level: level, id: id, text: text))
-            return node
         case .codeBlock(let info, let literal):
             let language = String(info.split(separator: " ", maxSplits: 1).first ?? "")
-            guard let transformer = byLanguage[language] else { return node }
+            guard let transformer = byLanguage[language] else { return }
             let block = FencedBlock(info: info, literal: literal, pagePath: page.sourcePath, displayPath: page.displayPath,
                                     contentLine: node.start.line + 1,
                                     contentColumn: page.source.characterColumn(line: node.start.line, byteColumn: node.start.column))
@@ -245,23 +266,21 @@ struct Transformer {
                 languages.insert(language)
                 texts[blockNumber] = result.searchText
                 blockNumber += 1
-                return MarkdownNode(kind: .generatedHTML(result.html), start: node.start, end: node.end)
+                node = MarkdownNode(kind: .generatedHTML(result.html), start: node.start, end: node.end)
             } catch {
                 problems += error.diagnostics
-                return node
             }
         default:
-            node.children = node.children.map {
-                transformNode($0, page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
+            for index in node.children.indices {
+                transformNode(&node.children[index], page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
                               artifacts: &artifacts, references: &references, texts: &texts, blockNumber: &blockNumber,
                               languages: &languages, problems: &problems)
             }
-            return node
         }
     }
 
-    static func resolveLinks(_ node: MarkdownNode, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) -> MarkdownNode {
-        var node = node
+    /// Rewrites links and images between pages to `.html` URLs, in place; a missing target is a diagnostic.
+    static func resolveLinks(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) {
         func check(_ destination: String) -> String {
             let line = node.start.line
             let column = page.source.characterColumn(line: line, byteColumn: node.start.column)
@@ -289,8 +308,17 @@ struct Transformer {
         default:
             break
         }
-        node.children = node.children.map { Self.resolveLinks($0, page: page, resolver: resolver, problems: &problems) }
-        return node
+        // Only descend where there is a link: writing through a shared tree copies every array on the way.
+        for index in node.children.indices where containsLink(node.children[index]) {
+            resolveLinks(&node.children[index], page: page, resolver: resolver, problems: &problems)
+        }
+    }
+
+    static func containsLink(_ node: MarkdownNode) -> Bool {
+        switch node.kind {
+        case .link, .image: return true
+        default: return node.children.contains(where: containsLink)
+        }
     }
 
     /// Splits a page into search sections at its top-level h2/h3 headings.

@@ -1,0 +1,231 @@
+import Foundation
+import Mustache
+
+/// Renders theme templates for thousands of pages without paying for Mustache's dynamic lookups on each.
+///
+/// swift-mustache resolves every `{{name}}` by walking the context stack with dynamic casts; on a 5,000-page
+/// site that was a third of the build's CPU. But pages mostly differ in their *values*, not in which sections
+/// render. So a context is reduced to its **shape** — its keys, list lengths, booleans, integers, and for each
+/// string only whether it is empty or ends in a newline (the two things Mustache itself looks at) — and the
+/// first time a shape is seen the template is rendered once by Mustache with every string replaced by a
+/// marker. The output is cut at the markers into literal text and numbered slots, each slot remembering
+/// whether Mustache escaped it (the marker holds a `&`, which comes out as `&amp;` when escaped). Every later
+/// context of that shape is rendered by joining literals and its own strings.
+///
+/// Safety: templates that use what a marker cannot stand in for — transforms such as `{{uppercased(x)}}`,
+/// dynamic partials `{{>*x}}`, changed delimiters — are never compiled (`isCompilable`); and the first context
+/// of every shape is rendered both ways and compared, so a shape whose compiled output differs in any byte
+/// falls back to Mustache for good.
+final class TemplateShapes: @unchecked Sendable {
+    private let library: MustacheLibrary
+    /// Template name → shape key → compiled template, or nil when the shape must go through Mustache.
+    private var cache: [String: [String: CompiledTemplate?]] = [:]
+    private let lock = NSLock()
+    let isCompilable: Bool
+
+    /// `HANDBOOK_TEMPLATE_SHAPES=off` renders everything through Mustache (to compare, or to rule this out).
+    init(library: MustacheLibrary, templateTexts: [String],
+         enabled: Bool = ProcessInfo.processInfo.environment["HANDBOOK_TEMPLATE_SHAPES"] != "off") {
+        self.library = library
+        self.isCompilable = enabled && templateTexts.allSatisfy(Self.isCompilable)
+    }
+
+    /// Whether no tag in `text` uses a transform, a dynamic partial or a delimiter change.
+    static func isCompilable(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.range(of: "}}") else { return true }
+            let tag = afterOpen[..<close.lowerBound]
+            if tag.contains("(") || tag.hasPrefix(">*") || tag.hasPrefix("=") || tag.hasPrefix("> *") { return false }
+            rest = afterOpen[close.upperBound...]
+        }
+        return true
+    }
+
+    func render(_ name: String, _ context: [String: Any]) -> String {
+        guard isCompilable else { return library.render(context, withTemplate: name) ?? "" }
+        var probe = ShapeProbe()
+        guard let markers = probe.visit(context) as? [String: Any] else { return library.render(context, withTemplate: name) ?? "" }
+        let key = probe.key
+        lock.lock()
+        let known = cache[name]?[key]
+        lock.unlock()
+        switch known {
+        case .some(.some(let compiled)):
+            return compiled.render(probe.leaves)
+        case .some(.none):
+            return library.render(context, withTemplate: name) ?? ""
+        case .none:
+            let expected = library.render(context, withTemplate: name) ?? ""
+            var compiled = library.render(markers, withTemplate: name).flatMap { CompiledTemplate(probeOutput: $0, leaves: probe.leaves) }
+            if let candidate = compiled, candidate.render(probe.leaves) != expected { compiled = nil }
+            lock.lock()
+            cache[name, default: [:]][key] = .some(compiled)
+            lock.unlock()
+            return expected
+        }
+    }
+
+    /// How many shapes of `name` were compiled and how many fell back to Mustache (for tests).
+    func counts(_ name: String) -> (compiled: Int, fallback: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let shapes = cache[name] ?? [:]
+        let compiled = shapes.values.filter { $0 != nil }.count
+        return (compiled, shapes.count - compiled)
+    }
+}
+
+/// Walks a context: collects its strings in a fixed order, replaces each by a marker, and writes the shape key.
+struct ShapeProbe {
+    private(set) var leaves: [String] = []
+    private(set) var key = ""
+
+    static let open: Unicode.Scalar = "\u{E000}"
+    static let close: Unicode.Scalar = "\u{E001}"
+
+    /// The stand-in for a string, or nil for a value kind a marker cannot stand in for.
+    mutating func visit(_ value: Any) -> Any? {
+        switch value {
+        case let string as String:
+            let index = leaves.count
+            leaves.append(string)
+            // The marker holds letters of both cases (so a case transform would show) and a `&` (so escaping shows).
+            var marker = "\(Self.open)\(index)hH&\(Self.close)"
+            if string.isEmpty {
+                key += "e"
+                marker = ""
+            } else if string.last == "\n" {
+                // Inside an indented partial, Mustache indents the token after one that ends a line.
+                key += "n"
+                marker += "\n"
+            } else {
+                key += "s"
+            }
+            return marker
+        case let bool as Bool:
+            key += bool ? "T" : "F"
+            return bool
+        case let int as Int:
+            key += "i\(int);"
+            return int
+        case let dictionary as [String: Any]:
+            key += "{"
+            var result: [String: Any] = [:]
+            for name in dictionary.keys.sorted() {
+                key += name + ":"
+                guard let stand = visit(dictionary[name]!) else { return nil }
+                result[name] = stand
+            }
+            key += "}"
+            return result
+        case let array as [Any]:
+            key += "[\(array.count)"
+            var result: [Any] = []
+            result.reserveCapacity(array.count)
+            for element in array {
+                guard let stand = visit(element) else { return nil }
+                result.append(stand)
+            }
+            key += "]"
+            return result
+        default:
+            return nil
+        }
+    }
+}
+
+/// A template cut at the markers: literal text and slots for the strings of a context of one shape.
+struct CompiledTemplate: Sendable {
+    enum Segment: Sendable {
+        case literal(String)
+        case value(Int, escaped: Bool, newline: Bool)
+    }
+
+    let segments: [Segment]
+
+    /// Parses Mustache's output for the marker context; nil when a marker is damaged or a string's marker is
+    /// missing where its shape says the text must show it.
+    init?(probeOutput: String, leaves: [String]) {
+        var segments: [Segment] = []
+        var literal = String.UnicodeScalarView()
+        var scalars = probeOutput.unicodeScalars[...]
+        func expect(_ text: String) -> Bool {
+            guard scalars.starts(with: text.unicodeScalars) else { return false }
+            scalars = scalars.dropFirst(text.unicodeScalars.count)
+            return true
+        }
+        while let scalar = scalars.first {
+            scalars = scalars.dropFirst()
+            if scalar == ShapeProbe.close { return nil }
+            guard scalar == ShapeProbe.open else {
+                literal.append(scalar)
+                continue
+            }
+            var digits = ""
+            while let d = scalars.first, ("0"..."9").contains(d) {
+                digits.unicodeScalars.append(d)
+                scalars = scalars.dropFirst()
+            }
+            guard let index = Int(digits), index < leaves.count, expect("hH") else { return nil }
+            let escaped: Bool
+            if expect("&amp;") { escaped = true } else if expect("&") { escaped = false } else { return nil }
+            guard expect(String(ShapeProbe.close)) else { return nil }
+            let newline = leaves[index].last == "\n"
+            if newline, !expect("\n") { return nil }
+            if !literal.isEmpty {
+                segments.append(.literal(String(literal)))
+                literal = String.UnicodeScalarView()
+            }
+            segments.append(.value(index, escaped: escaped, newline: newline))
+        }
+        if !literal.isEmpty { segments.append(.literal(String(literal))) }
+        self.segments = segments
+    }
+
+    func render(_ leaves: [String]) -> String {
+        var output = ""
+        var size = 0
+        for segment in segments {
+            switch segment {
+            case .literal(let text): size += text.utf8.count
+            case .value(let index, _, _): size += leaves[index].utf8.count
+            }
+        }
+        output.reserveCapacity(size + size / 16)
+        for segment in segments {
+            switch segment {
+            case .literal(let text): output += text
+            case .value(let index, let escaped, _):
+                if escaped { MustacheEscaping.append(leaves[index], to: &output) } else { output += leaves[index] }
+            }
+        }
+        return output
+    }
+}
+
+/// The five characters swift-mustache escapes in `{{value}}`, with the same replacements, on UTF-8 bytes.
+enum MustacheEscaping {
+    static func append(_ text: String, to output: inout String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for (i, byte) in bytes.enumerated() {
+                let replacement: String
+                switch byte {
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case UInt8(ascii: "'"): replacement = "&#39;"
+                default: continue
+                }
+                if start < i { output += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) }
+                output += replacement
+                start = i + 1
+            }
+            if start < bytes.count { output += String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self) }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Synchronization
+import Mustache
+import Testing
+@testable import HandbookCore
+
+/// The compiled rendering (`TemplateShapes`) must give exactly what swift-mustache gives.
+struct TemplateShapesTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func library(_ templates: [String: String]) throws -> (MustacheLibrary, [String]) {
+        var library = MustacheLibrary()
+        for (name, text) in templates { try library.register(text, named: name) }
+        return (library, Array(templates.values))
+    }
+
+    /// Contexts of a few shapes, with values that need escaping, end in a newline, or are empty.
+    static var contexts: [[String: Any]] { [
+        ["title": "投诉 <处理> & \"回访\" 'x'", "items": [["name": "a"], ["name": "b&c"]], "flag": true, "body": "<p>正文</p>\n", "n": 2],
+        ["title": "第二页", "items": [["name": "甲"], ["name": "乙"]], "flag": true, "body": "<p>另一页</p>\n", "n": 2],
+        ["title": "", "items": [[String: String]](), "flag": false, "body": "no newline", "n": 0],
+        ["title": "多行\n", "items": [["name": "x\n"]], "flag": true, "body": "", "n": 3, "extra": ["deep": "<b>"]],
+    ] }
+
+    static let page = """
+        <h1>{{title}}</h1>{{#flag}}<p class="flag">{{title}}</p>{{/flag}}{{^flag}}<p>none</p>{{/flag}}
+        <ul>
+          {{> item-list}}
+        </ul>
+        {{#extra}}<i>{{deep}} {{title}}</i>{{/extra}}
+        <main>{{{body}}}</main><span>{{n}}</span>
+        """
+    static let itemList = """
+        {{#items}}
+        <li>{{name}} / {{title}}</li>
+        {{/items}}
+        """
+
+    @Test func compiledOutputEqualsMustache() throws {
+        let (library, texts) = try Self.library(["page": Self.page, "item-list": Self.itemList])
+        let shapes = TemplateShapes(library: library, templateTexts: texts, enabled: true)
+        #expect(shapes.isCompilable)
+        for _ in 0..<2 {  // the second round renders every shape from its compiled form
+            for context in Self.contexts {
+                #expect(shapes.render("page", context) == library.render(context, withTemplate: "page"))
+            }
+        }
+        let counts = shapes.counts("page")
+        // The first two contexts differ only in their strings: one shape.
+        #expect(counts.compiled == 3 && counts.fallback == 0, "\(counts)")
+    }
+
+    @Test func theRealThemeRendersTheSameBothWays() throws {
+        let theme = try Theme.load(from: Self.repo.appendingPathComponent("theme"), language: "zh-CN", displayRoot: Self.repo)
+        #expect(theme.shapes.isCompilable)
+        let plain = TemplateShapes(library: theme.library, templateTexts: [], enabled: false)
+        #expect(!plain.isCompilable)
+        let context: [String: Any] = [
+            "site": ["title": "手册 <A&B>", "lang": "zh-CN", "edition": "self-check", "isExam": false, "version": "2025.1"],
+            "t": theme.strings, "root": "../", "csp": "default-src 'none'",
+            "page": ["title": "投诉 \"处理\"", "path": "a/b.html", "summary": "概要 'x'"],
+            "content": "<p>正文</p>\n", "hasToc": true,
+            "toc": [["id": "第1条", "text": "第1条 <总则>", "level": 2], ["id": "x", "text": "细则", "level": 3]],
+            "breadcrumbs": [["title": "首页", "url": "index.html"]], "navHTML": "<li>nav</li>",
+            "prev": ["title": "上一页", "url": "a/a.html"], "scripts": [["src": "assets/quiz.js"]], "styles": [[String: String]](),
+        ]
+        for _ in 0..<2 {
+            #expect(theme.shapes.render("page", context) == plain.render("page", context))
+        }
+        #expect(theme.shapes.counts("page") == (1, 0))
+    }
+
+    @Test func templatesWithTransformsOrDynamicPartialsAreNotCompiled() throws {
+        #expect(TemplateShapes.isCompilable("<p>{{title}}</p>{{#items}}{{.}}{{/items}}"))
+        #expect(!TemplateShapes.isCompilable("<p>{{uppercased(title)}}</p>"))
+        #expect(!TemplateShapes.isCompilable("{{#reversed(items)}}{{.}}{{/reversed(items)}}"))
+        #expect(!TemplateShapes.isCompilable("{{>*partialName}}"))
+        #expect(!TemplateShapes.isCompilable("{{=<% %>=}}<% title %>"))
+        let (library, texts) = try Self.library(["page": "<p>{{uppercased(title)}}</p>"])
+        let shapes = TemplateShapes(library: library, templateTexts: texts, enabled: true)
+        #expect(shapes.render("page", ["title": "abc"]) == "<p>ABC</p>")
+    }
+
+    /// Values a marker cannot stand in for (here a Double) go through Mustache.
+    @Test func unsupportedValuesFallBackToMustache() throws {
+        let (library, texts) = try Self.library(["page": "<p>{{x}} {{title}}</p>"])
+        let shapes = TemplateShapes(library: library, templateTexts: texts, enabled: true)
+        let context: [String: Any] = ["x": 1.5, "title": "t"]
+        #expect(shapes.render("page", context) == library.render(context, withTemplate: "page"))
+        #expect(shapes.counts("page") == (0, 0))
+    }
+
+    @Test func escapingMatchesMustache() throws {
+        let (library, _) = try Self.library(["e": "{{v}}"])
+        for value in ["", "plain", "<>&\"'", "中文&amp;", "a\r\nb", "x<y>z'"] {
+            var out = ""
+            MustacheEscaping.append(value, to: &out)
+            #expect(out == library.render(["v": value], withTemplate: "e"), "\(value)")
+        }
+    }
+}
+
+/// `parallelMap` must not leave results behind: pages, trees and HTML would otherwise live until exit.
+struct ParallelTests {
+    final class Tracked: Sendable {
+        static let alive = Mutex(0)
+        let value: Int
+        init(_ value: Int) {
+            self.value = value
+            Self.alive.withLock { $0 += 1 }
+        }
+        deinit { Self.alive.withLock { $0 -= 1 } }
+    }
+
+    @Test func resultsAndInputsAreReleased() {
+        do {
+            let mapped = Array(0..<1000).parallelMap { Tracked($0) }
+            #expect(mapped.map(\.value) == Array(0..<1000))
+            let consumed = mapped.parallelMapConsuming { Tracked($0.value * 2) }
+            #expect(consumed.last?.value == 1998)
+        }
+        #expect(Tracked.alive.withLock { $0 } == 0)
+    }
+}
