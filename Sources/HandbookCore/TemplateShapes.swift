@@ -46,7 +46,7 @@ final class TemplateShapes: @unchecked Sendable {
     func render(_ name: String, _ context: [String: Any]) -> String {
         guard isCompilable else { return library.render(context, withTemplate: name) ?? "" }
         var probe = ShapeProbe()
-        guard let markers = probe.visit(context) as? [String: Any] else { return library.render(context, withTemplate: name) ?? "" }
+        guard probe.visit(context) else { return library.render(context, withTemplate: name) ?? "" }
         let key = probe.key
         lock.lock()
         let known = cache[name]?[key]
@@ -58,6 +58,8 @@ final class TemplateShapes: @unchecked Sendable {
             return library.render(context, withTemplate: name) ?? ""
         case .none:
             let expected = library.render(context, withTemplate: name) ?? ""
+            var counter = 0
+            let markers = ShapeProbe.markers(context, counter: &counter) as? [String: Any] ?? [:]
             var compiled = library.render(markers, withTemplate: name).flatMap { CompiledTemplate(probeOutput: $0, leaves: probe.leaves) }
             if let candidate = compiled, candidate.render(probe.leaves) != expected { compiled = nil }
             lock.lock()
@@ -77,7 +79,8 @@ final class TemplateShapes: @unchecked Sendable {
     }
 }
 
-/// Walks a context: collects its strings in a fixed order, replaces each by a marker, and writes the shape key.
+/// Walks a context: collects its strings in a fixed order (sorted keys) and writes the shape key.
+/// `markers` walks in the same order and builds the stand-in context; it runs only for a new shape.
 struct ShapeProbe {
     private(set) var leaves: [String] = []
     private(set) var key = ""
@@ -85,53 +88,67 @@ struct ShapeProbe {
     static let open: Unicode.Scalar = "\u{E000}"
     static let close: Unicode.Scalar = "\u{E001}"
 
-    /// The stand-in for a string, or nil for a value kind a marker cannot stand in for.
-    mutating func visit(_ value: Any) -> Any? {
+    init() {
+        leaves.reserveCapacity(128)
+        key.reserveCapacity(1024)
+    }
+
+    /// False for a value kind a marker cannot stand in for.
+    mutating func visit(_ value: Any) -> Bool {
         switch value {
         case let string as String:
-            let index = leaves.count
             leaves.append(string)
-            // The marker holds letters of both cases (so a case transform would show) and a `&` (so escaping shows).
-            var marker = "\(Self.open)\(index)hH&\(Self.close)"
-            if string.isEmpty {
-                key += "e"
-                marker = ""
-            } else if string.last == "\n" {
-                // Inside an indented partial, Mustache indents the token after one that ends a line.
-                key += "n"
-                marker += "\n"
-            } else {
-                key += "s"
-            }
-            return marker
-        case let bool as Bool:
-            key += bool ? "T" : "F"
-            return bool
-        case let int as Int:
-            key += "i\(int);"
-            return int
-        case let dictionary as [String: Any]:
+            // Mustache skips an empty value; inside an indented partial it indents the token after one ending a line.
+            key += string.isEmpty ? "e" : string.last == "\n" ? "n" : "s"
+        case let strings as [String: String]:
             key += "{"
-            var result: [String: Any] = [:]
-            for name in dictionary.keys.sorted() {
-                key += name + ":"
-                guard let stand = visit(dictionary[name]!) else { return nil }
-                result[name] = stand
+            for name in strings.keys.sorted() {
+                let string = strings[name]!
+                leaves.append(string)
+                key += name
+                key += string.isEmpty ? ":e" : string.last == "\n" ? ":n" : ":s"
             }
             key += "}"
-            return result
+        case let bool as Bool:
+            key += bool ? "T" : "F"
+        case let int as Int:
+            key += "i\(int);"
+        case let dictionary as [String: Any]:
+            key += "{"
+            for name in dictionary.keys.sorted() {
+                key += name
+                key += ":"
+                guard visit(dictionary[name]!) else { return false }
+            }
+            key += "}"
         case let array as [Any]:
             key += "[\(array.count)"
-            var result: [Any] = []
-            result.reserveCapacity(array.count)
             for element in array {
-                guard let stand = visit(element) else { return nil }
-                result.append(stand)
+                guard visit(element) else { return false }
             }
             key += "]"
-            return result
         default:
-            return nil
+            return false
+        }
+        return true
+    }
+
+    /// The context with the n-th string (in `visit`'s order) replaced by marker n. The marker holds letters
+    /// of both cases (so a case transform would show) and a `&` (so escaping shows).
+    static func markers(_ value: Any, counter: inout Int) -> Any {
+        switch value {
+        case let string as String:
+            defer { counter += 1 }
+            if string.isEmpty { return "" }
+            return "\(open)\(counter)hH&\(close)" + (string.last == "\n" ? "\n" : "")
+        case let dictionary as [String: Any]:
+            var result: [String: Any] = [:]
+            for name in dictionary.keys.sorted() { result[name] = markers(dictionary[name]!, counter: &counter) }
+            return result
+        case let array as [Any]:
+            return array.map { markers($0, counter: &counter) }
+        default:
+            return value
         }
     }
 }

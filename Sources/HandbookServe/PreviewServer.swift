@@ -110,24 +110,32 @@ public final class PreviewServer: Sendable {
             var paths = box.session.watchedPaths()
             let scanStart = Date()
             var watcher = TreeWatcher(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
+            let notifier = ChangeNotifier()
+            notifier.watch(watcher.folderPaths)
             if options.verbose {
                 let first = Date()
                 _ = watcher.poll(contentDirectory: paths.contentDirectory)
-                log(String(format: "[serve] watching %d files every %.0f ms (first scan %.1f ms, a poll %.1f ms)", watcher.fileCount,
-                           options.pollInterval * 1000, first.timeIntervalSince(scanStart) * 1000, Date().timeIntervalSince(first) * 1000))
+                log(String(format: "[serve] watching %d files %@ (first scan %.1f ms, a poll %.1f ms)", watcher.fileCount,
+                           notifier.isActive ? String(format: "with inotify, polling every %.0f ms as well", options.pollInterval * 1000)
+                               : String(format: "every %.0f ms", options.pollInterval * 1000),
+                           first.timeIntervalSince(scanStart) * 1000, Date().timeIntervalSince(first) * 1000))
             }
             while true {
-                Thread.sleep(forTimeInterval: options.pollInterval)
+                let woken = notifier.wait(timeout: options.pollInterval)
                 guard var change = watcher.poll(contentDirectory: paths.contentDirectory) else { continue }
                 let detected = Date()
-                // Debounce: a save may touch several files; take what is written within one more short look.
-                Thread.sleep(forTimeInterval: 0.005)
-                if let more = watcher.poll(contentDirectory: paths.contentDirectory) {
-                    change.pages.formUnion(more.pages)
-                    change.other += more.other
-                    change.newestChange = max(change.newestChange, more.newestChange)
+                // Debounce when polling: a save may touch several files; take what is written within one more
+                // short look. (inotify wakes on completed writes, and every further one wakes it again.)
+                if !woken {
+                    Thread.sleep(forTimeInterval: 0.005)
+                    if let more = watcher.poll(contentDirectory: paths.contentDirectory) {
+                        change.pages.formUnion(more.pages)
+                        change.other += more.other
+                        change.newestChange = max(change.newestChange, more.newestChange)
+                    }
                 }
                 if change.isEmpty { continue }
+                if !change.other.isEmpty { notifier.watch(watcher.folderPaths) }
                 let outcome = lock.withLock { () -> Result<RebuildReport, BuildFailure> in
                     do throws(BuildFailure) {
                         return .success(try box.session.rebuild(changedPages: change.pages, otherChanges: !change.other.isEmpty))
@@ -170,6 +178,7 @@ public final class PreviewServer: Sendable {
                 if newPaths.contentDirectory != paths.contentDirectory || newPaths.themeDirectory != paths.themeDirectory || newPaths.others != paths.others {
                     paths = newPaths
                     watcher = TreeWatcher(folders: [paths.contentDirectory, paths.themeDirectory], files: paths.others)
+                    notifier.watch(watcher.folderPaths)
                 }
             }
         }
