@@ -36,69 +36,69 @@ public struct HTMLRenderer: Sendable {
             for child in node.children { renderBlock(child, tightParent: false, into: &out) }
         case .blockQuote:
             newline(&out)
-            out += Array("<blockquote>\n".utf8)
+            out.append(contentsOf: "<blockquote>\n".utf8)
             for child in node.children { renderBlock(child, tightParent: false, into: &out) }
             newline(&out)
-            out += Array("</blockquote>\n".utf8)
+            out.append(contentsOf: "</blockquote>\n".utf8)
         case .list(let list):
             newline(&out)
             if !list.isOrdered {
-                out += Array("<ul>\n".utf8)
+                out.append(contentsOf: "<ul>\n".utf8)
             } else if list.start == 1 {
-                out += Array("<ol>\n".utf8)
+                out.append(contentsOf: "<ol>\n".utf8)
             } else {
-                out += Array("<ol start=\"\(list.start)\">\n".utf8)
+                out.append(contentsOf: "<ol start=\"\(list.start)\">\n".utf8)
             }
             for item in node.children { renderBlock(item, tightParent: list.isTight, into: &out) }
             newline(&out)
-            out += Array((list.isOrdered ? "</ol>\n" : "</ul>\n").utf8)
+            out.append(contentsOf: (list.isOrdered ? "</ol>\n" : "</ul>\n").utf8)
         case .item:
             newline(&out)
-            out += Array("<li>".utf8)
+            out.append(contentsOf: "<li>".utf8)
             for child in node.children { renderBlock(child, tightParent: tightParent, into: &out) }
-            out += Array("</li>\n".utf8)
+            out.append(contentsOf: "</li>\n".utf8)
         case .heading(let level):
             newline(&out)
-            out += Array("<h\(level)".utf8)
+            out.append(contentsOf: "<h\(level)".utf8)
             if let anchor = node.anchor {
-                out += Array(" id=\"".utf8)
+                out.append(contentsOf: " id=\"".utf8)
                 HTMLEscaping.escapeHTML(anchor, into: &out)
                 out.append(UInt8(ascii: "\""))
             }
             out.append(UInt8(ascii: ">"))
             for child in node.children { renderInline(child, into: &out) }
-            out += Array("</h\(level)>\n".utf8)
+            out.append(contentsOf: "</h\(level)>\n".utf8)
         case .codeBlock(let info, let literal):
             newline(&out)
             let language = info.utf8.prefix { !HTMLEscaping.isSpace($0) }
             if language.isEmpty {
-                out += Array("<pre><code>".utf8)
+                out.append(contentsOf: "<pre><code>".utf8)
             } else {
-                out += Array("<pre><code class=\"language-".utf8)
+                out.append(contentsOf: "<pre><code class=\"language-".utf8)
                 HTMLEscaping.escapeHTML(language, into: &out)
-                out += Array("\">".utf8)
+                out.append(contentsOf: "\">".utf8)
             }
             HTMLEscaping.escapeHTML(literal.utf8, into: &out)
-            out += Array("</code></pre>\n".utf8)
+            out.append(contentsOf: "</code></pre>\n".utf8)
         case .htmlBlock(let literal):
             newline(&out)
-            if allowRawHTML { out += Array(literal.utf8) } else { out += Self.rawHTMLOmitted }
+            if allowRawHTML { out.append(contentsOf: literal.utf8) } else { out += Self.rawHTMLOmitted }
             newline(&out)
         case .generatedHTML(let html):
             newline(&out)
-            out += Array(html.utf8)
+            out.append(contentsOf: html.utf8)
             newline(&out)
         case .thematicBreak:
             newline(&out)
-            out += Array("<hr />\n".utf8)
+            out.append(contentsOf: "<hr />\n".utf8)
         case .paragraph:
             if tightParent {
                 for child in node.children { renderInline(child, into: &out) }
             } else {
                 newline(&out)
-                out += Array("<p>".utf8)
+                out.append(contentsOf: "<p>".utf8)
                 for child in node.children { renderInline(child, into: &out) }
-                out += Array("</p>\n".utf8)
+                out.append(contentsOf: "</p>\n".utf8)
             }
         default:
             renderInline(node, into: &out)
@@ -112,49 +112,49 @@ public struct HTMLRenderer: Sendable {
         case .softBreak:
             out.append(UInt8(ascii: "\n"))
         case .lineBreak:
-            out += Array("<br />\n".utf8)
+            out.append(contentsOf: "<br />\n".utf8)
         case .code(let literal):
-            out += Array("<code>".utf8)
+            out.append(contentsOf: "<code>".utf8)
             HTMLEscaping.escapeHTML(literal.utf8, into: &out)
-            out += Array("</code>".utf8)
+            out.append(contentsOf: "</code>".utf8)
         case .htmlInline(let literal):
-            if allowRawHTML { out += Array(literal.utf8) } else { out += Self.rawHTMLOmitted }
+            if allowRawHTML { out.append(contentsOf: literal.utf8) } else { out += Self.rawHTMLOmitted }
         case .emphasis:
-            out += Array("<em>".utf8)
+            out.append(contentsOf: "<em>".utf8)
             for child in node.children { renderInline(child, into: &out) }
-            out += Array("</em>".utf8)
+            out.append(contentsOf: "</em>".utf8)
         case .strong:
-            out += Array("<strong>".utf8)
+            out.append(contentsOf: "<strong>".utf8)
             for child in node.children { renderInline(child, into: &out) }
-            out += Array("</strong>".utf8)
+            out.append(contentsOf: "</strong>".utf8)
         case .link(let destination, let title):
-            out += Array("<a href=\"".utf8)
+            out.append(contentsOf: "<a href=\"".utf8)
             if allowRawHTML || !HTMLEscaping.isDangerousURL(destination) {
                 HTMLEscaping.escapeHref(destination, into: &out)
             }
             out.append(UInt8(ascii: "\""))
             if !title.isEmpty {
-                out += Array(" title=\"".utf8)
+                out.append(contentsOf: " title=\"".utf8)
                 HTMLEscaping.escapeHTML(title.utf8, into: &out)
                 out.append(UInt8(ascii: "\""))
             }
             out.append(UInt8(ascii: ">"))
             for child in node.children { renderInline(child, into: &out) }
-            out += Array("</a>".utf8)
+            out.append(contentsOf: "</a>".utf8)
         case .image(let source, let title):
-            out += Array("<img src=\"".utf8)
+            out.append(contentsOf: "<img src=\"".utf8)
             if allowRawHTML || !HTMLEscaping.isDangerousURL(source) {
                 HTMLEscaping.escapeHref(source, into: &out)
             }
-            out += Array("\" alt=\"".utf8)
+            out.append(contentsOf: "\" alt=\"".utf8)
             for child in node.children { renderPlain(child, into: &out) }
             if !title.isEmpty {
-                out += Array("\" title=\"".utf8)
+                out.append(contentsOf: "\" title=\"".utf8)
                 HTMLEscaping.escapeHTML(title.utf8, into: &out)
             }
-            out += Array("\" />".utf8)
+            out.append(contentsOf: "\" />".utf8)
         case .generatedHTML(let html):
-            out += Array(html.utf8)
+            out.append(contentsOf: html.utf8)
         default:
             for child in node.children { renderBlock(child, tightParent: false, into: &out) }
         }
@@ -220,9 +220,9 @@ public enum HTMLEscaping {
             if hrefSafe[Int(byte)] {
                 out.append(byte)
             } else if byte == UInt8(ascii: "&") {
-                out += Array("&amp;".utf8)
+                out.append(contentsOf: "&amp;".utf8)
             } else if byte == UInt8(ascii: "'") {
-                out += Array("&#x27;".utf8)
+                out.append(contentsOf: "&#x27;".utf8)
             } else {
                 out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             }

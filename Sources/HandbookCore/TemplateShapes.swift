@@ -93,27 +93,27 @@ struct ShapeProbe {
         key.reserveCapacity(1024)
     }
 
-    /// False for a value kind a marker cannot stand in for.
+    /// False for a value kind a marker cannot stand in for. Dispatches on the exact type instead of trying
+    /// casts in turn: a failed `as? [String: String]` on a `[String: Any]` checks every element first.
     mutating func visit(_ value: Any) -> Bool {
-        switch value {
-        case let string as String:
-            leaves.append(string)
-            // Mustache skips an empty value; inside an indented partial it indents the token after one ending a line.
-            key += string.isEmpty ? "e" : string.last == "\n" ? "n" : "s"
-        case let strings as [String: String]:
+        switch ObjectIdentifier(type(of: value)) {
+        case Self.stringType:
+            append(value as! String)
+        case Self.stringDictionaryType:
+            let strings = value as! [String: String]
             key += "{"
             for name in strings.keys.sorted() {
-                let string = strings[name]!
-                leaves.append(string)
                 key += name
-                key += string.isEmpty ? ":e" : string.last == "\n" ? ":n" : ":s"
+                key += ":"
+                append(strings[name]!)
             }
             key += "}"
-        case let bool as Bool:
-            key += bool ? "T" : "F"
-        case let int as Int:
-            key += "i\(int);"
-        case let dictionary as [String: Any]:
+        case Self.boolType:
+            key += value as! Bool ? "T" : "F"
+        case Self.intType:
+            key += "i\(value as! Int);"
+        case Self.dictionaryType:
+            let dictionary = value as! [String: Any]
             key += "{"
             for name in dictionary.keys.sorted() {
                 key += name
@@ -121,7 +121,13 @@ struct ShapeProbe {
                 guard visit(dictionary[name]!) else { return false }
             }
             key += "}"
-        case let array as [Any]:
+        case Self.stringDictionaryArrayType:
+            let array = value as! [[String: String]]
+            key += "[\(array.count)"
+            for element in array { _ = visit(element) }
+            key += "]"
+        case Self.dictionaryArrayType, Self.anyArrayType:
+            let array = value as! [Any]
             key += "[\(array.count)"
             for element in array {
                 guard visit(element) else { return false }
@@ -132,6 +138,21 @@ struct ShapeProbe {
         }
         return true
     }
+
+    /// Mustache skips an empty value; inside an indented partial it indents the token after one ending a line.
+    private mutating func append(_ string: String) {
+        leaves.append(string)
+        key += string.isEmpty ? "e" : string.last == "\n" ? "n" : "s"
+    }
+
+    static let stringType = ObjectIdentifier(String.self)
+    static let boolType = ObjectIdentifier(Bool.self)
+    static let intType = ObjectIdentifier(Int.self)
+    static let stringDictionaryType = ObjectIdentifier([String: String].self)
+    static let dictionaryType = ObjectIdentifier([String: Any].self)
+    static let stringDictionaryArrayType = ObjectIdentifier([[String: String]].self)
+    static let dictionaryArrayType = ObjectIdentifier([[String: Any]].self)
+    static let anyArrayType = ObjectIdentifier([Any].self)
 
     /// The context with the n-th string (in `visit`'s order) replaced by marker n. The marker holds letters
     /// of both cases (so a case transform would show) and a `&` (so escaping shows).
