@@ -10,7 +10,7 @@ test:
 	scripts/test.sh
 
 clean:
-	rm -rf .build site test-output
+	rm -rf .build site site-exam .site.previous .site-exam.previous test-output
 
 bench:
 	scripts/ensure-deps.sh build

@@ -59,12 +59,12 @@ public struct Builder: Sendable {
         let started = Date()
         var timings: [(BuildStage, Double)] = []
         func timed<T>(_ stage: BuildStage, _ body: () throws(BuildFailure) -> T) throws(BuildFailure) -> T {
-            let t0 = Date()
+            let t0 = Date(), cpu0 = Self.cpuSeconds()
             let result = try body()
             let seconds = Date().timeIntervalSince(t0)
             timings.append((stage, seconds))
             log("[\(timings.count)/6] " + stage.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(format: "%8.1f ms   peak memory %4d MB", seconds * 1000, Self.peakMemoryMB()))
+                + String(format: "%8.1f ms   cpu %7.1f ms   peak memory %4d MB", seconds * 1000, (Self.cpuSeconds() - cpu0) * 1000, Self.peakMemoryMB()))
             return result
         }
 
@@ -101,6 +101,17 @@ public struct Builder: Sendable {
         }
     }
 
+    /// User and system CPU time of the process so far, all threads.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     /// The process's peak resident memory so far.
     static func peakMemoryMB() -> Int {
         var usage = rusage()
@@ -118,7 +129,9 @@ public struct Builder: Sendable {
         var problems: [Diagnostic] = []
         for index in site.pages.indices {
             switch parsed[index] {
-            case .success(let tree): site.pages[index].tree = tree
+            case .success(let tree):
+                site.pages[index].tree = tree
+                site.pages[index].body = ""  // parsed; the source text for diagnostics stays in `source`
             case .failure(let tooDeep): problems.append(Self.nestingDiagnostic(tooDeep, page: site.pages[index]))
             }
         }

@@ -171,6 +171,7 @@ struct PageRenderer {
             return Emitter.write(html, to: stagingPath + "/" + path) ? nil : emitter.failure(CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])).diagnostics[0]
         }.compactMap { $0 }
         if !problems.isEmpty { throw BuildFailure(problems) }
+        staging.record(plan.pages.map(\.outputPath))
         var files = Self.renderGenerated(plan: plan, extraPages: transformed.extraPages)
         try Self.checkNotEmpty(files, themeDirectory: site.config.themeDirectory)
         files.merge(transformed.dataFiles) { $1 }

@@ -90,6 +90,39 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: stale.path))
     }
 
+    /// The retired output is kept as `.site.previous` and reused as the next staging folder: files are
+    /// overwritten, and what the new build did not write is removed.
+    @Test func rebuildsReuseThePreviousOutputWithoutLeavingStaleFiles() throws {
+        let sites = try Self.scratchSites()
+        defer { try? FileManager.default.removeItem(at: sites) }
+        let root = sites.appendingPathComponent("basic")
+        let extra = root.appendingPathComponent("content/extra.md")
+        try "---\ntitle: 临时页\n---\n\n临时内容。\n".write(to: extra, atomically: true, encoding: .utf8)
+        #expect(try Self.run("handbook", ["build", "--root", root.path]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/extra.html").path))
+
+        try FileManager.default.removeItem(at: extra)
+        #expect(try Self.run("handbook", ["build", "--root", root.path]).status == 0)
+        let previous = root.appendingPathComponent(".site.previous")
+        #expect(FileManager.default.fileExists(atPath: previous.appendingPathComponent("extra.html").path))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("site/extra.html").path))
+
+        // Whatever lies in the reused folder is gone after the next build, unless the build writes it again.
+        try "junk".write(to: previous.appendingPathComponent("junk.html"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: previous.appendingPathComponent("old/deeper"), withIntermediateDirectories: true)
+        try "junk".write(to: previous.appendingPathComponent("old/deeper/x.html"), atomically: true, encoding: .utf8)
+        try "changed".write(to: previous.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: root.appendingPathComponent("site/index.html"))
+        #expect(try Self.run("handbook", ["build", "--root", root.path]).status == 0)
+        let site = root.appendingPathComponent("site")
+        #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("junk.html").path))
+        #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("old").path))
+        #expect(try Data(contentsOf: site.appendingPathComponent("index.html")) == before)
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("assets/search-index.js").path))
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".site") }
+        #expect(hidden == [".site.previous"])
+    }
+
     @Test func renderIsLikeCmarkWithHeadingIDs() throws {
         let markdown = "# 投诉处理\n\n<div>raw</div>\n\n*强调* [链接](https://example.com)\n"
         let safe = try Self.run("handbook", ["render", "-"], stdin: markdown)
