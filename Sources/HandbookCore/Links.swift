@@ -28,14 +28,14 @@ struct LinkResolver: Sendable {
     func resolve(_ destination: String, from page: String) -> Resolution {
         if destination.isEmpty || Self.isExternal(destination) { return .external }
         let (pathPart, fragment) = Self.splitFragment(destination)
-        let decodedFragment = fragment.map { $0.removingPercentEncoding ?? $0 }
+        let decodedFragment = fragment.map { $0.contains("%") ? $0.removingPercentEncoding ?? $0 : $0 }
         if pathPart.isEmpty {
             if let anchor = decodedFragment, !anchor.isEmpty, !(anchors[page]?.contains(anchor) ?? false) {
                 return .missingAnchor(page: page, anchor: anchor)
             }
             return .external
         }
-        let decodedPath = pathPart.removingPercentEncoding ?? pathPart
+        let decodedPath = pathPart.contains("%") ? pathPart.removingPercentEncoding ?? pathPart : pathPart
         let target = Self.normalize(decodedPath, relativeTo: page)
         if target.hasSuffix(".md") {
             guard let pageAnchors = anchors[target] else { return .missingPage(target) }

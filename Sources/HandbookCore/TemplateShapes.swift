@@ -21,6 +21,7 @@ final class TemplateShapes: @unchecked Sendable {
     /// Template name → shape key → compiled template, or nil when the shape must go through Mustache.
     private var cache: [String: [String: CompiledTemplate?]] = [:]
     private let lock = NSLock()
+    private let tables = StringTables()
     let isCompilable: Bool
 
     /// `HANDBOOK_TEMPLATE_SHAPES=off` renders everything through Mustache (to compare, or to rule this out).
@@ -45,7 +46,7 @@ final class TemplateShapes: @unchecked Sendable {
 
     func render(_ name: String, _ context: [String: Any]) -> String {
         guard isCompilable else { return library.render(context, withTemplate: name) ?? "" }
-        var probe = ShapeProbe()
+        var probe = ShapeProbe(tables: tables)
         guard probe.visit(context) else { return library.render(context, withTemplate: name) ?? "" }
         let key = probe.key
         lock.lock()
@@ -88,7 +89,10 @@ struct ShapeProbe {
     static let open: Unicode.Scalar = "\u{E000}"
     static let close: Unicode.Scalar = "\u{E001}"
 
-    init() {
+    private let tables: StringTables
+
+    init(tables: StringTables = StringTables()) {
+        self.tables = tables
         leaves.reserveCapacity(128)
         key.reserveCapacity(1024)
     }
@@ -101,13 +105,9 @@ struct ShapeProbe {
             append(value as! String)
         case Self.stringDictionaryType:
             let strings = value as! [String: String]
-            key += "{"
-            for name in strings.keys.sorted() {
-                key += name
-                key += ":"
-                append(strings[name]!)
-            }
-            key += "}"
+            let (fragment, values) = tables.shape(of: strings)
+            key += fragment
+            leaves += values
         case Self.boolType:
             key += value as! Bool ? "T" : "F"
         case Self.intType:
@@ -171,6 +171,40 @@ struct ShapeProbe {
         default:
             return value
         }
+    }
+}
+
+/// The shape-key fragment and strings of `[String: String]` tables, remembered by storage: the theme's UI
+/// strings (dozens of them) are the same dictionary on every page. A remembered table is held, so its storage
+/// cannot be freed and reused for other contents, and any change to a copy of it makes new storage.
+final class StringTables: @unchecked Sendable {
+    private var known: [UnsafeRawPointer: (table: [String: String], fragment: String, leaves: [String])] = [:]
+    private let lock = NSLock()
+    /// Tables this small are cheaper to walk than to look up.
+    static let minimumCount = 8
+
+    func shape(of table: [String: String]) -> (fragment: String, leaves: [String]) {
+        let identity = table.count >= Self.minimumCount ? unsafeBitCast(table, to: UnsafeRawPointer.self) : nil
+        if let identity {
+            lock.lock()
+            let hit = known[identity]
+            lock.unlock()
+            if let hit { return (hit.fragment, hit.leaves) }
+        }
+        var fragment = "{", leaves: [String] = []
+        for name in table.keys.sorted() {
+            let string = table[name]!
+            leaves.append(string)
+            fragment += name
+            fragment += string.isEmpty ? ":e" : string.last == "\n" ? ":n" : ":s"
+        }
+        fragment += "}"
+        if let identity {
+            lock.lock()
+            known[identity] = (table, fragment, leaves)
+            lock.unlock()
+        }
+        return (fragment, leaves)
     }
 }
 

@@ -283,7 +283,7 @@ struct Transformer {
     static func resolveLinks(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) {
         func check(_ destination: String) -> String {
             let line = node.start.line
-            let column = page.source.characterColumn(line: line, byteColumn: node.start.column)
+            var column: Int { page.source.characterColumn(line: line, byteColumn: node.start.column) }  // only for a diagnostic
             switch resolver.resolve(destination, from: page.sourcePath) {
             case .external:
                 return destination
