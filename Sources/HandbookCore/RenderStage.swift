@@ -261,10 +261,36 @@ struct NavigationHTML: Sendable {
         theme.render("partials/nav-page", ["root": root, "title": page.title, "url": page.outputPath, "current": current])
     }
 
+    /// A sidebar lists at most this many chapters, and of the current chapter at most this many pages: a
+    /// window around the current one, with an item leading to the first one left out on either side. So a
+    /// page's size does not grow with the site (5,000 pages in 50 chapters or 50,000 in 500); the home page
+    /// lists every chapter.
+    static let chapterWindow = 60
+    static let pageWindow = 120
+
+    /// The part of `0..<count` shown around `center`.
+    static func window(count: Int, around center: Int, size: Int) -> Range<Int> {
+        guard count > size else { return 0..<count }
+        let start = min(max(0, center - size / 2), count - size)
+        return start..<(start + size)
+    }
+
+    /// The item leading past the window: `key` is `navEarlier` or `navLater`, `left` how many are left out.
+    /// Chapter-level items go through `partials/nav-chapter`, page-level ones through `partials/nav-page`.
+    func moreItem(_ key: String, left: Int, url: String, root: String, chapterLevel: Bool) -> String {
+        let title = (theme.strings[key] ?? (key == "navEarlier" ? "… {n}" : "{n} …")).replacingOccurrences(of: "{n}", with: String(left))
+        return theme.render(chapterLevel ? "partials/nav-chapter" : "partials/nav-page", ["root": root, "title": title, "url": url, "current": false])
+    }
+
     func html(forPage page: Int?, chapter current: Int?, root: String) -> String {
         let cached = chapterItems[root] ?? chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
+        let shown = Self.window(count: chapters.count, around: current ?? 0, size: Self.chapterWindow)
         var html = ""
-        for (offset, chapter) in chapters.enumerated() {
+        if shown.lowerBound > 0 {
+            html += moreItem("navEarlier", left: shown.lowerBound, url: chapters[shown.lowerBound - 1].url, root: root, chapterLevel: true)
+        }
+        for offset in shown {
+            let chapter = chapters[offset]
             guard offset == current, let page else {
                 html += cached[offset]
                 continue
@@ -273,12 +299,23 @@ struct NavigationHTML: Sendable {
                 html += Self.chapterItem(theme, chapter, root: root, current: true, childrenHTML: nil)
                 continue
             }
+            let others = Array(chapter.pages.dropFirst())
+            let pagesShown = Self.window(count: others.count, around: others.firstIndex(of: page) ?? 0, size: Self.pageWindow)
             var children = ""
-            for index in chapter.pages.dropFirst() {
+            if pagesShown.lowerBound > 0 {
+                children += moreItem("navEarlier", left: pagesShown.lowerBound, url: pages[others[pagesShown.lowerBound - 1]].outputPath, root: root, chapterLevel: false)
+            }
+            for index in others[pagesShown] {
                 children += index == page || pageItems[root]?[index] == nil
                     ? Self.pageItem(theme, pages[index], root: root, current: index == page) : pageItems[root]![index]!
             }
+            if pagesShown.upperBound < others.count {
+                children += moreItem("navLater", left: others.count - pagesShown.upperBound, url: pages[others[pagesShown.upperBound]].outputPath, root: root, chapterLevel: false)
+            }
             html += Self.chapterItem(theme, chapter, root: root, current: chapter.pages.first == page, childrenHTML: children)
+        }
+        if shown.upperBound < chapters.count {
+            html += moreItem("navLater", left: chapters.count - shown.upperBound, url: chapters[shown.upperBound].url, root: root, chapterLevel: true)
         }
         return html
     }

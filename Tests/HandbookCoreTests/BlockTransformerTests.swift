@@ -127,4 +127,44 @@ struct NavigationTests {
         #expect(!html.contains("href=\"../01-a.html\" aria-current"))
         #expect(PageRenderer.chapterList(chapters).allSatisfy { $0["children"] == nil && $0["current"] as? Bool == false })
     }
+
+    /// On a very large site the sidebar shows a window of chapters and of the current chapter's pages, with
+    /// items leading past it, so a page's size stays flat as the site grows.
+    @Test func largeSitesShowAWindowOfChaptersAndPages() throws {
+        var pages = (0..<200).map { Self.page(String(format: "c%03d.md", $0), "章\($0)") }
+        pages += (0..<300).map { Self.page(String(format: "big/p%03d.md", $0), "页\($0)") }
+        let chapters = PageRenderer.chapters(of: pages)
+        #expect(chapters.count == 201)
+        let theme = try Theme.load(from: Self.repo.appendingPathComponent("theme"), language: "zh-CN", displayRoot: Self.repo)
+        let navigation = NavigationHTML(theme: theme, chapters: chapters, pages: pages)
+        func items(_ html: String, _ cls: String) -> Int { html.components(separatedBy: "class=\"nav-item\(cls)\"").count - 1 }
+
+        // A stand-alone chapter in the middle: 60 chapters around it, one item before and one after.
+        let middle = navigation.html(forPage: 100, chapter: 100, root: "")
+        // 59 other chapters and the two items past the window; the current chapter.
+        #expect(items(middle, "") == NavigationHTML.chapterWindow - 1 + 2)
+        #expect(items(middle, " is-current") == 1)
+        #expect(middle.contains("href=\"c100.html\" aria-current=\"page\""))
+        #expect(middle.contains(">前面还有 70 项…</a>") && middle.contains("href=\"c069.html\""))
+        #expect(middle.contains(">后面还有 71 项…</a>") && middle.contains("href=\"c130.html\""))
+
+        // The big folder chapter (the last one): its 299 other pages are windowed around the current page.
+        let deep = navigation.html(forPage: 200 + 150, chapter: 200, root: "../")
+        // 119 other pages and the two items past the window; the current page.
+        #expect(items(deep, " nav-subitem") == NavigationHTML.pageWindow - 1 + 2)
+        #expect(items(deep, " nav-subitem is-current") == 1)
+        #expect(deep.contains("href=\"../big/p150.html\" aria-current=\"page\""))
+        #expect(deep.contains(">前面还有 89 项…</a>") && deep.contains("href=\"../big/p089.html\""))
+        #expect(deep.contains(">后面还有 90 项…</a>") && deep.contains("href=\"../big/p210.html\""))
+        #expect(!middle.contains("前面还有 0"))
+
+        // Pages outside any chapter (home, search): the first chapters and a way on.
+        let home = navigation.html(forPage: nil, chapter: nil, root: "")
+        #expect(items(home, "") == NavigationHTML.chapterWindow + 1)
+        #expect(!home.contains("前面还有") && home.contains(">后面还有 141 项…</a>"))
+
+        // A small site is listed in full.
+        let small = NavigationHTML(theme: theme, chapters: Array(chapters.prefix(12)), pages: pages)
+        #expect(!small.html(forPage: 3, chapter: 3, root: "").contains("还有"))
+    }
 }
