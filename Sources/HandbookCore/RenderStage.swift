@@ -234,15 +234,11 @@ struct NavigationHTML: Sendable {
         let roots = Set(pages.map(\.rootPrefix)).union([""])
         var chapterItems: [String: [String]] = [:]
         var pageItems: [String: [Int: String]] = [:]
+        let listed = chapters.filter(\.isFolder).flatMap { $0.pages.dropFirst() }
         for root in roots {
-            chapterItems[root] = chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
-            var items: [Int: String] = [:]
-            for chapter in chapters where chapter.isFolder {
-                for index in chapter.pages.dropFirst() {
-                    items[index] = Self.pageItem(theme, pages[index], root: root, current: false)
-                }
-            }
-            pageItems[root] = items
+            chapterItems[root] = chapters.parallelMap { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
+            let rendered = listed.parallelMap { index in Self.pageItem(theme, pages[index], root: root, current: false) }
+            pageItems[root] = Dictionary(uniqueKeysWithValues: zip(listed, rendered))
         }
         self.chapterItems = chapterItems
         self.pageItems = pageItems
