@@ -78,7 +78,7 @@ public struct HTMLRenderer: Sendable {
                 HTMLEscaping.escapeHTML(language, into: &out)
                 out.append(contentsOf: "\">".utf8)
             }
-            HTMLEscaping.escapeHTML(literal.utf8, into: &out)
+            HTMLEscaping.escapeHTML(literal, into: &out)
             out.append(contentsOf: "</code></pre>\n".utf8)
         case .htmlBlock(let literal):
             newline(&out)
@@ -108,14 +108,14 @@ public struct HTMLRenderer: Sendable {
     private func renderInline(_ node: MarkdownNode, into out: inout [UInt8]) {
         switch node.kind {
         case .text(let literal):
-            HTMLEscaping.escapeHTML(literal.utf8, into: &out)
+            HTMLEscaping.escapeHTML(literal, into: &out)
         case .softBreak:
             out.append(UInt8(ascii: "\n"))
         case .lineBreak:
             out.append(contentsOf: "<br />\n".utf8)
         case .code(let literal):
             out.append(contentsOf: "<code>".utf8)
-            HTMLEscaping.escapeHTML(literal.utf8, into: &out)
+            HTMLEscaping.escapeHTML(literal, into: &out)
             out.append(contentsOf: "</code>".utf8)
         case .htmlInline(let literal):
             if allowRawHTML { out.append(contentsOf: literal.utf8) } else { out += Self.rawHTMLOmitted }
@@ -135,7 +135,7 @@ public struct HTMLRenderer: Sendable {
             out.append(UInt8(ascii: "\""))
             if !title.isEmpty {
                 out.append(contentsOf: " title=\"".utf8)
-                HTMLEscaping.escapeHTML(title.utf8, into: &out)
+                HTMLEscaping.escapeHTML(title, into: &out)
                 out.append(UInt8(ascii: "\""))
             }
             out.append(UInt8(ascii: ">"))
@@ -150,7 +150,7 @@ public struct HTMLRenderer: Sendable {
             for child in node.children { renderPlain(child, into: &out) }
             if !title.isEmpty {
                 out.append(contentsOf: "\" title=\"".utf8)
-                HTMLEscaping.escapeHTML(title.utf8, into: &out)
+                HTMLEscaping.escapeHTML(title, into: &out)
             }
             out.append(contentsOf: "\" />".utf8)
         case .generatedHTML(let html):
@@ -164,7 +164,7 @@ public struct HTMLRenderer: Sendable {
     private func renderPlain(_ node: MarkdownNode, into out: inout [UInt8]) {
         switch node.kind {
         case .text(let literal), .code(let literal), .htmlInline(let literal):
-            HTMLEscaping.escapeHTML(literal.utf8, into: &out)
+            HTMLEscaping.escapeHTML(literal, into: &out)
         case .softBreak, .lineBreak:
             out.append(UInt8(ascii: " "))
         default:
@@ -192,8 +192,27 @@ public enum HTMLEscaping {
         }
     }
 
+    /// The same for a whole string, copying the runs between special characters in bulk (the hot path:
+    /// every text node of every page).
     public static func escapeHTML(_ string: String, into out: inout [UInt8]) {
-        escapeHTML(string.utf8, into: &out)
+        var string = string
+        string.withUTF8 { bytes in
+            var start = 0
+            for index in 0..<bytes.count {
+                let entity: StaticString
+                switch bytes[index] {
+                case UInt8(ascii: "&"): entity = "&amp;"
+                case UInt8(ascii: "<"): entity = "&lt;"
+                case UInt8(ascii: ">"): entity = "&gt;"
+                case UInt8(ascii: "\""): entity = "&quot;"
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+                start = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
     }
 
     /// Escapes a string for use as HTML text or a quoted attribute value.
