@@ -6,16 +6,23 @@ import Yams
 /// Decodes a block's YAML into a definition; every problem becomes a diagnostic at the Markdown file's
 /// line and column (the block's first content line plus the position inside the YAML).
 enum DefinitionYAML {
+    /// Most blocks are plain YAML (see `PlainYAML`) and take the fast way; the rest, and every YAML error,
+    /// go through `Yams.compose` and `YAMLDecoder` as they always did.
     static func decode<T: Decodable>(_ type: T.Type, from block: FencedBlock) throws(BuildFailure) -> (T, Node) {
+        let plain = PlainYAML.compose(block.literal)
         let lineOffset = block.contentLine - 1
-        guard let node = try YAMLParsing.compose(block.literal, file: block.displayPath, stage: .transform, lineOffset: lineOffset),
-              case .mapping = node else {
+        var composed = plain?.node
+        if plain == nil {
+            composed = try YAMLParsing.compose(block.literal, file: block.displayPath, stage: .transform, lineOffset: lineOffset)
+        }
+        guard let node = composed, case .mapping = node else {
             throw BuildFailure([Diagnostic(stage: .transform, file: block.displayPath, line: block.contentLine, column: block.contentColumn,
                                            message: "the \(block.info) block is empty or not a YAML mapping",
                                            hint: "write `id:`, `title:` and the rest as in docs/blocks.md")])
         }
         do {
-            return (try YAMLDecoder().decode(T.self, from: node), node)
+            let value = try plain.map { try NodeDecoder($0.tree).decode(T.self) } ?? YAMLDecoder().decode(T.self, from: node)
+            return (value, node)
         } catch {
             throw BuildFailure([diagnostic(DefinitionIssue(decodingError: error), in: node, block: block)])
         }
