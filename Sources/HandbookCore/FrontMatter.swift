@@ -91,7 +91,7 @@ public struct FrontMatter: Sendable, Equatable {
                     matter.title = s
                 }
             case "order":
-                if value.isScalar, let n = value.int { matter.order = n } else { problem(entry.valuePosition, "`order` must be a whole number", "e.g. `order: 3`") }
+                if value.isScalar, let n = value.wholeNumber { matter.order = n } else { problem(entry.valuePosition, "`order` must be a whole number", "e.g. `order: 3`") }
             case "id":
                 if let s = text(entry) {
                     if s.range(of: "^[A-Za-z][A-Za-z0-9_-]*$", options: .regularExpression) == nil {

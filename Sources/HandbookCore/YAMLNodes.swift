@@ -33,6 +33,16 @@ extension Node {
         return false
     }
 
+    /// `int`, with an unsigned decimal such as `order: 12` read directly: Yams' constructor first copies
+    /// the text through Foundation to drop `_`s, on every page. Any other form is left to Yams.
+    var wholeNumber: Int? {
+        if case .scalar(let scalar) = self, scalar.style == .plain, let first = scalar.string.utf8.first, first != 0x30,
+           scalar.string.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return Int(scalar.string)
+        }
+        return int
+    }
+
     var isNull: Bool {
         if case .scalar(let scalar) = self { return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) }
         return false

@@ -103,6 +103,14 @@ struct KeyValueLinesTests {
         #expect(direct > 150, "many random texts are read directly")
     }
 
+    @Test func wholeNumbersReadAsYamsDoes() {
+        for text in ["0", "7", "12", "2900", "017", "0x1F", "0o17", "0b101", "1_000", "+3", "-4", "1:30", "99999999999999999999", "", "1.0", "x"] {
+            for node in [Node(text, Tag(.implicit), .plain), Node(text, Tag(.str), .doubleQuoted), Node(text, Tag(.implicit), .any)] {
+                #expect(node.wholeNumber == node.int, "\(text)")
+            }
+        }
+    }
+
     @Test func frontMatterDiagnosticsKeepTheirPositions() {
         #expect(Self.page("title: 页\nauthor: 张三\neffective: 2025/01/01") == "\([Diagnostic(stage: .load, file: "content/a.md", line: 3, column: 1, message: "unknown front matter key `author`", hint: "allowed keys: title, order, id, summary, owner, effective, version"), Diagnostic(stage: .load, file: "content/a.md", line: 4, column: 12, message: "`effective` must be a date YYYY-MM-DD", hint: "e.g. `effective: 2025-01-01`")])")
         #expect(Self.page("title:   ' '\norder: 0x") == "\([Diagnostic(stage: .load, file: "content/a.md", line: 2, column: 10, message: "`title` must not be empty"), Diagnostic(stage: .load, file: "content/a.md", line: 3, column: 8, message: "`order` must be a whole number", hint: "e.g. `order: 3`")])")

@@ -5,10 +5,11 @@ import Yams
 ///
 /// `Yams.compose` resolves the tag of every mapping key with the default resolver (seven ICU regular
 /// expressions per key, to find duplicate keys), and `YAMLDecoder` resolves a fresh node for every key it
-/// looks up. The only places a tag changes the result are key comparisons: merge (`<<`) and value (`=`)
-/// keys, keys that read as something other than text (`yes:`, `1:`), explicit tags, and anchors (which
-/// `YAMLDecoder` turns into extra keys). A document with none of them composes to the same tree with
-/// `Resolver.basic`, and `NodeDecoder` then decodes it exactly as `YAMLDecoder` does.
+/// looks up. Values' tags are never resolved on the way; keys' are, and decide which keys are equal. So
+/// the resolver matters only for merge (`<<`) and value (`=`) keys, keys that read as something other
+/// than text (`yes:`, `1:`), explicit tags on keys or collections, and anchors (an alias shares its
+/// anchor's tag, so a key's resolution could reach a value). A document with none of them composes to
+/// the same tree with `Resolver.basic`, and `NodeDecoder` then decodes it exactly as `YAMLDecoder` does.
 enum PlainYAML {
     /// The document composed with `Resolver.basic` and its tree for `NodeDecoder`, or nil when it is empty,
     /// is not valid YAML or uses something tag resolution changes: the caller then goes the full Yams way,
@@ -43,7 +44,9 @@ enum PlainYAML {
             var keys: [String] = [], values: [PlainNode] = []
             keys.reserveCapacity(mapping.count)
             values.reserveCapacity(mapping.count)
-            for (key, value) in mapping {
+            // By index: iterating a `Node.Mapping` copies its pairs into a new array first.
+            for index in mapping.indices {
+                let (key, value) = mapping[index]
                 // Compose resolved every key's tag; with `Resolver.basic` anything but `str` was explicit.
                 guard case .scalar(let scalar) = key, scalar.anchor == nil, scalar.tag.rawValue == str,
                       scalar.style != .plain || resolvesToString(scalar.string),
