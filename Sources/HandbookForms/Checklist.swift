@@ -137,10 +137,10 @@ public struct Field: Sendable, Equatable, Codable {
     })
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Field.keyNames, context: "field")
+        let present = try decoder.rejectUnknownKeys(allowed: Field.keyNames, context: "field")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(FieldType.self, forKey: .type)
-        try decoder.rejectKeys(Field.keysOfOtherTypes[type] ?? [], notAllowedFor: "a field of type \(type.rawValue)")
+        try decoder.rejectKeys(Field.keysOfOtherTypes[type] ?? [], present: present, notAllowedFor: "a field of type \(type.rawValue)")
         id = try c.decode(String.self, forKey: .id)
         label = try c.decode(String.self, forKey: .label)
         help = try c.decodeIfPresent(String.self, forKey: .help)
@@ -246,10 +246,10 @@ public struct Rule: Sendable, Equatable, Codable {
     })
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Rule.keyNames, context: "rule")
+        let present = try decoder.rejectUnknownKeys(allowed: Rule.keyNames, context: "rule")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(Kind.self, forKey: .type)
-        try decoder.rejectKeys(Rule.keysOfOtherTypes[type] ?? [], notAllowedFor: "a rule of type \(type.rawValue)")
+        try decoder.rejectKeys(Rule.keysOfOtherTypes[type] ?? [], present: present, notAllowedFor: "a rule of type \(type.rawValue)")
         id = try c.decode(String.self, forKey: .id)
         from = try c.decodeIfPresent(String.self, forKey: .from)
         to = try c.decodeIfPresent(String.self, forKey: .to)

@@ -89,10 +89,10 @@ public struct Question: Sendable, Equatable, Codable {
     })
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Question.keyNames, context: "question")
+        let present = try decoder.rejectUnknownKeys(allowed: Question.keyNames, context: "question")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(Kind.self, forKey: .type)
-        try decoder.rejectKeys(Question.keysOfOtherTypes[type] ?? [], notAllowedFor: "a question of type \(type.rawValue)")
+        try decoder.rejectKeys(Question.keysOfOtherTypes[type] ?? [], present: present, notAllowedFor: "a question of type \(type.rawValue)")
         id = try c.decode(String.self, forKey: .id)
         prompt = try c.decode(String.self, forKey: .prompt)
         options = try c.decodeIfPresent([String].self, forKey: .options)
