@@ -34,7 +34,7 @@ enum DefinitionYAML {
         for (position, component) in path.enumerated() {
             switch (component, node) {
             case (.key(let key), .mapping(let mapping)):
-                guard let pair = mapping.first(where: { $0.key.string == key }) else { return node }
+                guard let pair = pair(key, in: mapping) else { return node }
                 node = position == path.count - 1 ? pair.key : pair.value
             case (.index(let index), .sequence(let sequence)):
                 guard index >= 0, index < sequence.count else { return node }
@@ -44,6 +44,11 @@ enum DefinitionYAML {
             }
         }
         return node
+    }
+
+    /// The first pair with this key. By index: iterating a `Node.Mapping` copies its pairs into a new array.
+    private static func pair(_ key: String, in mapping: Node.Mapping) -> (key: Node, value: Node)? {
+        mapping.indices.first { mapping[$0].key.string == key }.map { mapping[$0] }
     }
 
     static func diagnostic(_ issue: DefinitionIssue, in root: Node, block: FencedBlock) -> Diagnostic {
@@ -62,7 +67,7 @@ enum DefinitionYAML {
         cites.map { cite in
             var node = locate(cite.codingPath, in: root)
             if case .mapping(let mapping) = locate(Array(cite.codingPath.dropLast()), in: root),
-               let value = mapping.first(where: { $0.key.string == "cite" })?.value {
+               let value = pair("cite", in: mapping)?.value {
                 node = value
             }
             let mark = node.mark
