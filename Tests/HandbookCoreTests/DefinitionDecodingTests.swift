@@ -212,6 +212,23 @@ struct DefinitionDecodingTests {
         }
     }
 
+    /// Positions pinned by hand: a decoding error on a nested key, and every cite.
+    @Test func diagnosticsAndCitesPointIntoTheMarkdownFile() throws {
+        let bad = Self.block(Self.checklist.replacingOccurrences(of: "min: 0, max: 1_000.5", with: "min: x, max: 1_000.5"), info: "checklist")
+        #expect {
+            try DefinitionYAML.decode(ChecklistDefinition.self, from: bad)
+        } throws: { error in
+            (error as? BuildFailure)?.diagnostics == [Diagnostic(
+                stage: .transform, file: "content/ch/p.md", line: 32, column: 46,
+                message: "checklist `fields[6].fields[1].min`: wrong type, expected Double: Expected to decode Double but found Scalar instead. (类型错误：应为 Double)",
+                hint: "检查该值的写法")]
+        }
+        let block = Self.block(Self.checklist, info: "checklist")
+        let (definition, node) = try DefinitionYAML.decode(ChecklistDefinition.self, from: block)
+        let cites = DefinitionYAML.references(definition.citeReferences(), in: node, block: block).map { "\($0.target)@\($0.line):\($0.column)" }
+        #expect(cites.sorted() == ["#第1条@15:9", "#第2条@17:75", "#第3条@34:158"])
+    }
+
     /// Names decided without Yams agree with Yams.
     @Test func resolvesToStringAgreesWithTheDefaultResolver() {
         let names = ["id", "type", "label", "in", "not", "isSet", "yes", "Yes", "yES", "NO", "On", "oN", "null", "Null", "nULL",
