@@ -52,7 +52,8 @@ public struct FrontMatter: Sendable, Equatable {
         }
     }
 
-    /// Parses front matter YAML (starting on line 2 of `file`), strictly.
+    /// Parses front matter YAML (starting on line 2 of `file`), strictly. The usual `key: value` lines are
+    /// read directly (`KeyValueLines`); anything else is composed by Yams.
     static func parse(_ yaml: String?, file: String) throws(BuildFailure) -> FrontMatter {
         guard let yaml else {
             throw BuildFailure([Diagnostic(stage: .load, file: file, line: 1, column: 1,
@@ -60,47 +61,54 @@ public struct FrontMatter: Sendable, Equatable {
                                            hint: "start the file with\n---\ntitle: 页面标题\n---")])
         }
         let lineOffset = 1
-        guard let root = try YAMLParsing.compose(yaml, file: file, stage: .load, lineOffset: lineOffset),
-              case .mapping = root else {
-            throw BuildFailure([Diagnostic(stage: .load, file: file, line: 2, message: "front matter must be a mapping with at least `title`",
-                                           hint: "write `title: 页面标题` between the --- lines")])
+        let entries: [YAMLEntry]
+        if let lines = KeyValueLines.parse(yaml) {
+            entries = lines
+        } else {
+            guard let root = try YAMLParsing.compose(yaml, file: file, stage: .load, lineOffset: lineOffset),
+                  case .mapping = root else {
+                throw BuildFailure([Diagnostic(stage: .load, file: file, line: 2, message: "front matter must be a mapping with at least `title`",
+                                               hint: "write `title: 页面标题` between the --- lines")])
+            }
+            entries = YAMLMapping(node: root).entries
         }
         var problems: [Diagnostic] = []
         var matter = FrontMatter()
-        func problem(_ node: Node, _ message: String, _ hint: String? = nil) {
-            let pos = node.position(lineOffset: lineOffset)
-            problems.append(Diagnostic(stage: .load, file: file, line: pos.line, column: pos.column, message: message, hint: hint))
+        func problem(_ position: (line: Int, column: Int), _ message: String, _ hint: String? = nil) {
+            problems.append(Diagnostic(stage: .load, file: file, line: position.line + lineOffset, column: position.column, message: message, hint: hint))
         }
-        func text(_ node: Node, _ key: String) -> String? {
-            guard node.isScalar, let s = node.string, !node.isNull else { problem(node, "`\(key)` must be a text value"); return nil }
+        func text(_ entry: YAMLEntry) -> String? {
+            let value = entry.value
+            guard value.isScalar, let s = value.string, !value.isNull else { problem(entry.valuePosition, "`\(entry.key)` must be a text value"); return nil }
             return s
         }
-        for (key, keyNode, value) in YAMLMapping(node: root).pairs {
+        for entry in entries {
+            let key = entry.key, value = entry.value
             switch key {
             case "title":
-                if let s = text(value, key) {
-                    if s.trimmingCharacters(in: .whitespaces).isEmpty { problem(value, "`title` must not be empty") }
+                if let s = text(entry) {
+                    if s.unicodeScalars.allSatisfy(CharacterSet.whitespaces.contains) { problem(entry.valuePosition, "`title` must not be empty") }
                     matter.title = s
                 }
             case "order":
-                if value.isScalar, let n = value.int { matter.order = n } else { problem(value, "`order` must be a whole number", "e.g. `order: 3`") }
+                if value.isScalar, let n = value.wholeNumber { matter.order = n } else { problem(entry.valuePosition, "`order` must be a whole number", "e.g. `order: 3`") }
             case "id":
-                if let s = text(value, key) {
+                if let s = text(entry) {
                     if s.range(of: "^[A-Za-z][A-Za-z0-9_-]*$", options: .regularExpression) == nil {
-                        problem(value, "page id `\(s)` must be ASCII letters, digits, - or _, starting with a letter")
+                        problem(entry.valuePosition, "page id `\(s)` must be ASCII letters, digits, - or _, starting with a letter")
                     } else { matter.id = s }
                 }
-            case "summary": matter.summary = text(value, key)
-            case "owner": matter.owner = text(value, key)
-            case "version": matter.version = text(value, key)
+            case "summary": matter.summary = text(entry)
+            case "owner": matter.owner = text(entry)
+            case "version": matter.version = text(entry)
             case "effective":
-                if let s = text(value, key) {
+                if let s = text(entry) {
                     if s.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
-                        problem(value, "`effective` must be a date YYYY-MM-DD", "e.g. `effective: 2025-01-01`")
+                        problem(entry.valuePosition, "`effective` must be a date YYYY-MM-DD", "e.g. `effective: 2025-01-01`")
                     } else { matter.effective = s }
                 }
             default:
-                problem(keyNode, "unknown front matter key `\(key)`",
+                problem(entry.keyPosition, "unknown front matter key `\(key)`",
                         "allowed keys: \(keys.joined(separator: ", "))" + SiteConfig.suggestion(for: key, among: keys))
             }
         }

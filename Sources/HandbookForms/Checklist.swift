@@ -17,9 +17,10 @@ public struct ChecklistDefinition: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case id, title, version, cite, description, fields, rules }
+    private static let keyNames = Set(CodingKeys.allCases.map(\.rawValue))
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.rawValue)), context: "checklist")
+        try decoder.rejectUnknownKeys(allowed: ChecklistDefinition.keyNames, context: "checklist")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         title = try c.decode(String.self, forKey: .title)
@@ -56,8 +57,9 @@ public struct RepeatSpec: Sendable, Equatable, Codable {
     public var max: Int?
     public init(min: Int? = nil, max: Int? = nil) { self.min = min; self.max = max }
     enum CodingKeys: String, CodingKey { case min, max }
+    private static let keyNames: Set<String> = ["min", "max"]
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["min", "max"], context: "repeat")
+        try decoder.rejectUnknownKeys(allowed: RepeatSpec.keyNames, context: "repeat")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         min = try c.decodeIfPresent(Int.self, forKey: .min)
         max = try c.decodeIfPresent(Int.self, forKey: .max)
@@ -127,13 +129,18 @@ public struct Field: Sendable, Equatable, Codable {
         }
     }
 
+    private static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
+    /// For each type, the keys only other types allow (in declaration order: the first present one is reported).
+    private static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: FieldType.allCases.map { type in
+        let specific = Set(Field.specificKeys(for: type))
+        return (type, CodingKeys.allCases.map(\.stringValue).filter { !Field.common.contains($0) && !specific.contains($0) })
+    })
+
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.stringValue)), context: "field")
+        let present = try decoder.rejectUnknownKeys(allowed: Field.keyNames, context: "field")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(FieldType.self, forKey: .type)
-        let specific = Set(Field.specificKeys(for: type))
-        let others = CodingKeys.allCases.map(\.stringValue).filter { !Field.common.contains($0) && !specific.contains($0) }
-        try decoder.rejectKeys(others, notAllowedFor: "a field of type \(type.rawValue)")
+        try decoder.rejectKeys(Field.keysOfOtherTypes[type] ?? [], present: present, notAllowedFor: "a field of type \(type.rawValue)")
         id = try c.decode(String.self, forKey: .id)
         label = try c.decode(String.self, forKey: .label)
         help = try c.decodeIfPresent(String.self, forKey: .help)
@@ -230,14 +237,19 @@ public struct Rule: Sendable, Equatable, Codable {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.stringValue)), context: "rule")
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decode(Kind.self, forKey: .type)
+    private static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
+    /// For each type, the keys only other types allow (in declaration order: the first present one is reported).
+    private static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: Kind.allCases.map { type in
         let specific = Set(Rule.specificKeys(for: type))
         let common: Set<String> = ["id", "type", "when", "message", "cite"]
-        try decoder.rejectKeys(CodingKeys.allCases.map(\.stringValue).filter { !common.contains($0) && !specific.contains($0) },
-                               notAllowedFor: "a rule of type \(type.rawValue)")
+        return (type, CodingKeys.allCases.map(\.stringValue).filter { !common.contains($0) && !specific.contains($0) })
+    })
+
+    public init(from decoder: any Decoder) throws {
+        let present = try decoder.rejectUnknownKeys(allowed: Rule.keyNames, context: "rule")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(Kind.self, forKey: .type)
+        try decoder.rejectKeys(Rule.keysOfOtherTypes[type] ?? [], present: present, notAllowedFor: "a rule of type \(type.rawValue)")
         id = try c.decode(String.self, forKey: .id)
         from = try c.decodeIfPresent(String.self, forKey: .from)
         to = try c.decodeIfPresent(String.self, forKey: .to)
@@ -288,9 +300,10 @@ public enum Within: Sendable, Equatable, Codable {
     case sameDay
 
     enum Keys: String, CodingKey, CaseIterable { case hours, days, workingDays, sameDay }
+    private static let keyNames: Set<String> = ["hours", "days", "workingDays", "sameDay"]
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["hours", "days", "workingDays", "sameDay"], context: "within")
+        try decoder.rejectUnknownKeys(allowed: Within.keyNames, context: "within")
         let c = try decoder.container(keyedBy: Keys.self)
         let present = Keys.allCases.filter { c.contains($0) }
         guard present.count == 1 else {

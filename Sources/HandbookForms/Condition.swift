@@ -10,9 +10,10 @@ public indirect enum Condition: Sendable, Equatable, Codable {
     case any([Condition])
 
     enum Keys: String, CodingKey { case field, equals, `in`, not, isSet, all, any }
+    private static let keyNames: Set<String> = ["field", "equals", "in", "not", "isSet", "all", "any"]
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: ["field", "equals", "in", "not", "isSet", "all", "any"], context: "condition")
+        try decoder.rejectUnknownKeys(allowed: Condition.keyNames, context: "condition")
         let c = try decoder.container(keyedBy: Keys.self)
         let ops = [Keys.equals, .in, .not, .isSet, .all, .any].filter { c.contains($0) }
         guard ops.count == 1 else {

@@ -138,20 +138,21 @@ public struct AnyKey: CodingKey, Hashable, Sendable {
 
 extension Decoder {
     /// Strict decoding: throws for any key not in `allowed` (with the offending key in the coding path).
-    func rejectUnknownKeys(allowed: Set<String>, context: String) throws {
-        let c = try container(keyedBy: AnyKey.self)
-        for key in c.allKeys where !allowed.contains(key.stringValue) {
+    /// Returns the keys present, for `rejectKeys`: listing them again would cost another container.
+    @discardableResult
+    func rejectUnknownKeys(allowed: Set<String>, context: String) throws -> [AnyKey] {
+        let present = try container(keyedBy: AnyKey.self).allKeys
+        for key in present where !allowed.contains(key.stringValue) {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath + [key],
                 debugDescription: "unknown key '\(key.stringValue)' in \(context); allowed: \(allowed.sorted().joined(separator: ", "))"))
         }
+        return present
     }
 
-    /// Throws when a key that is only allowed on other types is present.
-    func rejectKeys(_ keys: [String], notAllowedFor what: String) throws {
-        let c = try container(keyedBy: AnyKey.self)
-        let present = Set(c.allKeys.map(\.stringValue))
-        for k in keys where present.contains(k) {
+    /// Throws when a key that is only allowed on other types is among the `present` ones.
+    func rejectKeys(_ keys: [String], present: [AnyKey], notAllowedFor what: String) throws {
+        for k in keys where present.contains(where: { $0.stringValue == k }) {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath + [AnyKey(k)],
                 debugDescription: "key '\(k)' is not allowed for \(what)"))

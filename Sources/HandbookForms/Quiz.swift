@@ -17,9 +17,10 @@ public struct QuizDefinition: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case id, title, version, description, passMark, questions }
+    private static let keyNames = Set(CodingKeys.allCases.map(\.rawValue))
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.rawValue)), context: "quiz")
+        try decoder.rejectUnknownKeys(allowed: QuizDefinition.keyNames, context: "quiz")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         title = try c.decode(String.self, forKey: .title)
@@ -79,14 +80,19 @@ public struct Question: Sendable, Equatable, Codable {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.stringValue)), context: "question")
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decode(Kind.self, forKey: .type)
+    private static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
+    /// For each type, the keys only other types allow (in declaration order: the first present one is reported).
+    private static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: Kind.allCases.map { type in
         let common: Set<String> = ["id", "type", "prompt", "explanation", "cite", "weight"]
         let specific = Set(Question.specificKeys(for: type))
-        try decoder.rejectKeys(CodingKeys.allCases.map(\.stringValue).filter { !common.contains($0) && !specific.contains($0) },
-                               notAllowedFor: "a question of type \(type.rawValue)")
+        return (type, CodingKeys.allCases.map(\.stringValue).filter { !common.contains($0) && !specific.contains($0) })
+    })
+
+    public init(from decoder: any Decoder) throws {
+        let present = try decoder.rejectUnknownKeys(allowed: Question.keyNames, context: "question")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(Kind.self, forKey: .type)
+        try decoder.rejectKeys(Question.keysOfOtherTypes[type] ?? [], present: present, notAllowedFor: "a question of type \(type.rawValue)")
         id = try c.decode(String.self, forKey: .id)
         prompt = try c.decode(String.self, forKey: .prompt)
         options = try c.decodeIfPresent([String].self, forKey: .options)

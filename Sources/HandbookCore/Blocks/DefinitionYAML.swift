@@ -6,16 +6,23 @@ import Yams
 /// Decodes a block's YAML into a definition; every problem becomes a diagnostic at the Markdown file's
 /// line and column (the block's first content line plus the position inside the YAML).
 enum DefinitionYAML {
+    /// Most blocks are plain YAML (see `PlainYAML`) and take the fast way; the rest, and every YAML error,
+    /// go through `Yams.compose` and `YAMLDecoder` as they always did.
     static func decode<T: Decodable>(_ type: T.Type, from block: FencedBlock) throws(BuildFailure) -> (T, Node) {
+        let plain = PlainYAML.compose(block.literal)
         let lineOffset = block.contentLine - 1
-        guard let node = try YAMLParsing.compose(block.literal, file: block.displayPath, stage: .transform, lineOffset: lineOffset),
-              case .mapping = node else {
+        var composed = plain?.node
+        if plain == nil {
+            composed = try YAMLParsing.compose(block.literal, file: block.displayPath, stage: .transform, lineOffset: lineOffset)
+        }
+        guard let node = composed, case .mapping = node else {
             throw BuildFailure([Diagnostic(stage: .transform, file: block.displayPath, line: block.contentLine, column: block.contentColumn,
                                            message: "the \(block.info) block is empty or not a YAML mapping",
                                            hint: "write `id:`, `title:` and the rest as in docs/blocks.md")])
         }
         do {
-            return (try YAMLDecoder().decode(T.self, from: node), node)
+            let value = try plain.map { try NodeDecoder($0.tree).decode(T.self) } ?? YAMLDecoder().decode(T.self, from: node)
+            return (value, node)
         } catch {
             throw BuildFailure([diagnostic(DefinitionIssue(decodingError: error), in: node, block: block)])
         }
@@ -27,7 +34,7 @@ enum DefinitionYAML {
         for (position, component) in path.enumerated() {
             switch (component, node) {
             case (.key(let key), .mapping(let mapping)):
-                guard let pair = mapping.first(where: { $0.key.string == key }) else { return node }
+                guard let pair = pair(key, in: mapping) else { return node }
                 node = position == path.count - 1 ? pair.key : pair.value
             case (.index(let index), .sequence(let sequence)):
                 guard index >= 0, index < sequence.count else { return node }
@@ -37,6 +44,11 @@ enum DefinitionYAML {
             }
         }
         return node
+    }
+
+    /// The first pair with this key. By index: iterating a `Node.Mapping` copies its pairs into a new array.
+    private static func pair(_ key: String, in mapping: Node.Mapping) -> (key: Node, value: Node)? {
+        mapping.indices.first { mapping[$0].key.string == key }.map { mapping[$0] }
     }
 
     static func diagnostic(_ issue: DefinitionIssue, in root: Node, block: FencedBlock) -> Diagnostic {
@@ -55,7 +67,7 @@ enum DefinitionYAML {
         cites.map { cite in
             var node = locate(cite.codingPath, in: root)
             if case .mapping(let mapping) = locate(Array(cite.codingPath.dropLast()), in: root),
-               let value = mapping.first(where: { $0.key.string == "cite" })?.value {
+               let value = pair("cite", in: mapping)?.value {
                 node = value
             }
             let mark = node.mark

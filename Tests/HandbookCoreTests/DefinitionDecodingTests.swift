@@ -1,0 +1,307 @@
+import Foundation
+import HandbookForms
+import Testing
+import Yams
+@testable import HandbookCore
+
+/// `DefinitionYAML.decode` decodes plain blocks with `PlainYAML` and `NodeDecoder` instead of `Yams.compose`
+/// and `YAMLDecoder`. These tests hold the two ways side by side: same definitions, same diagnostics
+/// (message, hint, line, column), same reference positions.
+struct DefinitionDecodingTests {
+    static func block(_ yaml: String, info: String) -> FencedBlock {
+        FencedBlock(info: info, literal: yaml, pagePath: "ch/p.md", displayPath: "content/ch/p.md", contentLine: 12, contentColumn: 3)
+    }
+
+    /// What a block gave before the fast way: the default resolver and `YAMLDecoder`, then validation.
+    static func before<T: Decodable>(_ type: T.Type, _ block: FencedBlock, validate: (T) -> [DefinitionIssue],
+                                     cites: (T) -> [CiteReference]) -> String {
+        let node: Node
+        do {
+            guard let composed = try YAMLParsing.compose(block.literal, file: block.displayPath, stage: .transform,
+                                                         lineOffset: block.contentLine - 1), case .mapping = composed else {
+                let notAMapping = Diagnostic(stage: .transform, file: block.displayPath, line: block.contentLine, column: block.contentColumn,
+                                             message: "the \(block.info) block is empty or not a YAML mapping",
+                                             hint: "write `id:`, `title:` and the rest as in docs/blocks.md")
+                return "\([notAMapping])"
+            }
+            node = composed
+        } catch {
+            return "\(error.diagnostics)"
+        }
+        do {
+            let value = try YAMLDecoder().decode(T.self, from: node)
+            return outcome(value, node, block, validate: validate, cites: cites)
+        } catch {
+            return "\([DefinitionYAML.diagnostic(DefinitionIssue(decodingError: error), in: node, block: block)])"
+        }
+    }
+
+    static func now<T: Decodable>(_ type: T.Type, _ block: FencedBlock, validate: (T) -> [DefinitionIssue],
+                                  cites: (T) -> [CiteReference]) -> String {
+        do {
+            let (value, node) = try DefinitionYAML.decode(T.self, from: block)
+            return outcome(value, node, block, validate: validate, cites: cites)
+        } catch {
+            return "\(error.diagnostics)"
+        }
+    }
+
+    static func outcome<T>(_ value: T, _ node: Node, _ block: FencedBlock, validate: (T) -> [DefinitionIssue],
+                           cites: (T) -> [CiteReference]) -> String {
+        let issues = validate(value).map { DefinitionYAML.diagnostic($0, in: node, block: block) }
+        let references = DefinitionYAML.references(cites(value), in: node, block: block).map { "\($0.target)@\($0.line):\($0.column)" }
+        return "\(value)\n\(issues)\n\(references)"
+    }
+
+    static func checkChecklist(_ yaml: String) -> (same: Bool, plain: Bool, before: String, now: String) {
+        let block = Self.block(yaml, info: "checklist")
+        let a = before(ChecklistDefinition.self, block, validate: { $0.validate() }, cites: { $0.citeReferences() })
+        let b = now(ChecklistDefinition.self, block, validate: { $0.validate() }, cites: { $0.citeReferences() })
+        return (a == b, PlainYAML.compose(yaml) != nil, a, b)
+    }
+
+    static func checkQuiz(_ yaml: String) -> (same: Bool, plain: Bool, before: String, now: String) {
+        let block = Self.block(yaml, info: "quiz")
+        let a = before(QuizDefinition.self, block, validate: { $0.validate() }, cites: { $0.citeReferences() })
+        let b = now(QuizDefinition.self, block, validate: { $0.validate() }, cites: { $0.citeReferences() })
+        return (a == b, PlainYAML.compose(yaml) != nil, a, b)
+    }
+
+    static let checklist = """
+        id: form-1
+        title: 投诉处理记录
+        version: 1
+        cite: "#第1条"
+        fields:
+          - {id: receivedAt, type: datetime, label: 受理时间, required: true, cite: "#第2条"}
+          - {id: ourFault, type: yesno, label: 是否我方责任, required: yes}
+          - {id: solvedAt, type: datetime, label: 提出方案时间, requiredIf: {field: ourFault, equals: true}}
+          - {id: kind, type: choice, label: 投诉类别, options: [质量, 服务, 交付], other: true, visibleIf: {field: ourFault, in: [true, "no", 3]}}
+          - {id: many, type: multichoice, label: 多选, options: [甲, 乙], minSelected: 1, maxSelected: 2}
+          - {id: score, type: rating, label: 满意度, labels: [差, 中, 好]}
+          - id: items
+            type: group
+            label: 投诉项目
+            help: |
+              多行
+              说明
+            repeat: {min: 1, max: 5}
+            fields:
+              - {id: product, type: text, label: 产品, required: true, maxLength: 0x40}
+              - {id: qty, type: number, label: 数量, min: 0, max: 1_000.5, integer: true, unit: 吨}
+        rules:
+          - {id: r1, type: deadline, from: receivedAt, to: solvedAt, within: {workingDays: 3}, when: {field: ourFault, equals: true}, message: 须在3个工作日内提出方案, cite: "#第3条"}
+          - {id: r2, type: order, first: receivedAt, then: solvedAt, when: {all: [{field: ourFault, isSet: true}, {any: []}]}}
+          - {id: r3, type: atLeastOne, fields: [receivedAt, kind]}
+          - {id: r4, type: equalsWhen, field: kind, value: {a: [1, ~, off]}, when: {field: kind, not: ~}}
+          - {id: r5, type: deadline, from: receivedAt, to: solvedAt, within: {sameDay: true}}
+        """
+
+    static let quiz = """
+        id: quiz-1
+        title: 自测
+        version: 2
+        passMark: 75.5
+        questions:
+          - {id: q1, type: single, prompt: 多长时间内答复？, options: [12小时, 24小时], answer: 24小时, explanation: 见本条。, cite: "#第1条"}
+          - {id: q2, type: truefalse, prompt: 当天上报。, answer: true, weight: 2}
+          - {id: q3, type: multiple, prompt: 哪些上报？, options: [质量, 服务, 天气], answer: [质量, 服务], partialCredit: true}
+          - {id: q4, type: fill, prompt: 几小时？, answer: ["24", 24, 二十四]}
+          - id: q5
+            type: order
+            prompt: 排序
+            items: [受理, 调查, 处理]
+        """
+
+    /// Block-level problems whose diagnostics come from decoding, each on a plain document.
+    static let badChecklists: [String] = [
+        checklist.replacingOccurrences(of: "version: 1", with: "version: \"1\""),
+        checklist.replacingOccurrences(of: "version: 1", with: "version: 1.5"),
+        checklist.replacingOccurrences(of: "version: 1", with: "version: [1]"),
+        checklist.replacingOccurrences(of: "version: 1", with: "version: {v: 1}"),
+        checklist.replacingOccurrences(of: "version: 1", with: "version:"),
+        checklist.replacingOccurrences(of: "version: 1\n", with: ""),
+        checklist.replacingOccurrences(of: "title: 投诉处理记录", with: "title: [投诉]"),
+        checklist.replacingOccurrences(of: "title: 投诉处理记录", with: "title: {a: b}"),
+        checklist.replacingOccurrences(of: "title: 投诉处理记录", with: "title: ~"),
+        checklist.replacingOccurrences(of: "type: datetime, label: 受理时间", with: "type: colour, label: 受理时间"),
+        checklist.replacingOccurrences(of: "required: yes", with: "required: maybe"),
+        checklist.replacingOccurrences(of: "required: yes", with: "required: \"true\""),
+        checklist.replacingOccurrences(of: "other: true", with: "other: true, placeholder: x"),
+        checklist.replacingOccurrences(of: "other: true", with: "other: true, maxLength: 3"),
+        checklist.replacingOccurrences(of: "{workingDays: 3}", with: "{workingDays: 3, hours: 1}"),
+        checklist.replacingOccurrences(of: "{workingDays: 3}", with: "{sameDay: false}"),
+        checklist.replacingOccurrences(of: "{workingDays: 3}", with: "{minutes: 3}"),
+        checklist.replacingOccurrences(of: "{workingDays: 3}", with: "3"),
+        checklist.replacingOccurrences(of: "{field: ourFault, equals: true}}", with: "{field: ourFault, equals: true, not: 1}}"),
+        checklist.replacingOccurrences(of: "{field: ourFault, equals: true}}", with: "{field: ourFault}}"),
+        checklist.replacingOccurrences(of: "{any: []}", with: "{any: [], field: x}"),
+        checklist.replacingOccurrences(of: "{any: []}", with: "{any: x}"),
+        checklist.replacingOccurrences(of: "options: [质量, 服务, 交付]", with: "options: [质量, [服务]]"),
+        checklist.replacingOccurrences(of: "options: [质量, 服务, 交付]", with: "options: 质量"),
+        checklist.replacingOccurrences(of: "repeat: {min: 1, max: 5}", with: "repeat: {min: 1, most: 5}"),
+        checklist.replacingOccurrences(of: "repeat: {min: 1, max: 5}", with: "repeat: [1, 5]"),
+        checklist.replacingOccurrences(of: "type: order, first", with: "type: order, from: x, first"),
+        checklist.replacingOccurrences(of: "fields:\n  - {id: receivedAt", with: "fields: 3\nx:\n  - {id: receivedAt"),
+        // A quoted key reads as text; the name it is looked up by resolves to a boolean: Yams finds no value.
+        checklist.replacingOccurrences(of: "value: {a: [1, ~, off]}", with: "value: {\"yes\": 1}"),
+        // Yams hides a key named like its anchor and tag keys.
+        checklist.replacingOccurrences(of: "version: 1", with: "version: 1\nyamlTag: x"),
+        checklist.replacingOccurrences(of: "value: {a: [1, ~, off]}", with: "value: {yamlAnchor: 1, b: 2}"),
+        // A value's tag is not resolved by either way; a key's explicit `str` tag is what it resolves to anyway.
+        checklist.replacingOccurrences(of: "version: 1", with: "version: !!int \"1\""),
+        checklist.replacingOccurrences(of: "version: 1", with: "!!str version: 1"),
+        "- a list\n",
+        // Validation problems, positioned through the node.
+        checklist.replacingOccurrences(of: "id: form-1", with: "id: 表单"),
+        checklist.replacingOccurrences(of: "to: solvedAt", with: "to: nowhere"),
+    ]
+
+    static let badQuizzes: [String] = [
+        quiz.replacingOccurrences(of: "passMark: 75.5", with: "passMark: high"),
+        quiz.replacingOccurrences(of: "passMark: 75.5", with: "passMark: .nan"),
+        quiz.replacingOccurrences(of: "passMark: 75.5", with: "passMark: 1:30"),
+        quiz.replacingOccurrences(of: "version: 2", with: "version: 0o17"),
+        quiz.replacingOccurrences(of: "version: 2", with: "version: 017"),
+        quiz.replacingOccurrences(of: "version: 2", with: "version: -0x1F"),
+        quiz.replacingOccurrences(of: "type: truefalse", with: "type: essay"),
+        quiz.replacingOccurrences(of: "answer: true, weight: 2", with: "answer: on, weight: \"2\""),
+        quiz.replacingOccurrences(of: "partialCredit: true", with: "partialCredit: 1"),
+        quiz.replacingOccurrences(of: "items: [受理, 调查, 处理]", with: "items: [受理, 调查, 处理]\n    answer: x"),
+        quiz.replacingOccurrences(of: "questions:", with: "questions: ~\nx:"),
+        quiz.replacingOccurrences(of: "id: q5", with: "id: q1"),
+    ]
+
+    @Test func plainBlocksDecodeAsYamsDid() {
+        for yaml in [Self.checklist, BlockTransformerTests.hostileChecklist] + Self.badChecklists {
+            let result = Self.checkChecklist(yaml)
+            #expect(result.plain, "takes the fast way:\n\(yaml)")
+            #expect(result.same, "\(yaml)\nbefore: \(result.before)\nnow: \(result.now)")
+        }
+        for yaml in [Self.quiz, BlockTransformerTests.quiz] + Self.badQuizzes {
+            let result = Self.checkQuiz(yaml)
+            #expect(result.plain, "takes the fast way:\n\(yaml)")
+            #expect(result.same, "\(yaml)\nbefore: \(result.before)\nnow: \(result.now)")
+        }
+    }
+
+    /// Documents whose meaning depends on tag resolution go the Yams way, with the same results as before.
+    static let resolverDependent: [String] = [
+        "base: &base {type: text, label: 甲}\n" + checklist,
+        checklist.replacingOccurrences(of: "- {id: many, type: multichoice", with: "- &m {id: many, type: multichoice")
+            .replacingOccurrences(of: "rules:", with: "rules2: *m\nrules:"),
+        checklist.replacingOccurrences(of: "- {id: score, type: rating, label: 满意度, labels: [差, 中, 好]}",
+                                       with: "- {<<: {type: rating, label: 满意度}, id: score}"),
+        checklist.replacingOccurrences(of: "version: 1", with: "version: 1\nyes: 1"),
+        checklist.replacingOccurrences(of: "version: 1", with: "version: 1\n\"id\": again"),
+        checklist.replacingOccurrences(of: "version: 1", with: "version: 1\n1: x\n\"1\": y"),
+        checklist.replacingOccurrences(of: "value: {a: [1, ~, off]}", with: "value: {true: 1, \"true\": 2}"),
+        checklist.replacingOccurrences(of: "repeat: {min: 1, max: 5}", with: "repeat: !!map {min: 1, max: 5}"),
+        checklist.replacingOccurrences(of: "options: [质量, 服务, 交付]", with: "options: !!seq [质量, 服务, 交付]"),
+        checklist.replacingOccurrences(of: "value: {a: [1, ~, off]}", with: "value: {[a]: 1}"),
+        "id: [unclosed\n",
+        "",
+        "# only a comment\n",
+    ]
+
+    @Test func otherBlocksGoTheYamsWay() {
+        for yaml in Self.resolverDependent {
+            let result = Self.checkChecklist(yaml)
+            #expect(!result.plain, "goes the Yams way:\n\(yaml)")
+            #expect(result.same, "\(yaml)\nbefore: \(result.before)\nnow: \(result.now)")
+        }
+    }
+
+    /// Positions pinned by hand: a decoding error on a nested key, and every cite.
+    @Test func diagnosticsAndCitesPointIntoTheMarkdownFile() throws {
+        let bad = Self.block(Self.checklist.replacingOccurrences(of: "min: 0, max: 1_000.5", with: "min: x, max: 1_000.5"), info: "checklist")
+        #expect {
+            try DefinitionYAML.decode(ChecklistDefinition.self, from: bad)
+        } throws: { error in
+            (error as? BuildFailure)?.diagnostics == [Diagnostic(
+                stage: .transform, file: "content/ch/p.md", line: 32, column: 46,
+                message: "checklist `fields[6].fields[1].min`: wrong type, expected Double: Expected to decode Double but found Scalar instead. (类型错误：应为 Double)",
+                hint: "检查该值的写法")]
+        }
+        let block = Self.block(Self.checklist, info: "checklist")
+        let (definition, node) = try DefinitionYAML.decode(ChecklistDefinition.self, from: block)
+        let cites = DefinitionYAML.references(definition.citeReferences(), in: node, block: block).map { "\($0.target)@\($0.line):\($0.column)" }
+        #expect(cites.sorted() == ["#第1条@15:9", "#第2条@17:75", "#第3条@34:158"])
+    }
+
+    /// Names decided without Yams agree with Yams.
+    @Test func resolvesToStringAgreesWithTheDefaultResolver() {
+        let names = ["id", "type", "label", "in", "not", "isSet", "yes", "Yes", "yES", "NO", "On", "oN", "null", "Null", "nULL",
+                     "true", "TRUE", "tRUE", "off", "x1", "a_b", "a-b", "1", "0x1F", ".inf", "<<", "=", "~", "", "名称", "a b", "yes\n"]
+        for name in names {
+            #expect(PlainYAML.resolvesToString(name) == (Node(name).tag.rawValue == Tag.Name.str.rawValue), "\(name)")
+        }
+    }
+
+    /// Random definitions built from values YAML reads in surprising ways: whatever the fast way accepts
+    /// decodes and reports exactly as before.
+    @Test func randomDefinitionsDecodeAsYamsDid() {
+        let scalars = ["a", "\"a\"", "'b'", "1", "\"1\"", "0", "-3", "+4", "0x1F", "017", "0o17", "1_000", "1:30", "1.5", ".5",
+                       "1e3", ".inf", "-.inf", ".nan", "yes", "No", "ON", "off", "true", "\"true\"", "~", "null", "''", "\"\"",
+                       "2025-01-01", "第1条", "\"#第1条\"", "x y", "[]", "{}", "[a, 2]", "{a: 1}", "{\"yes\": 1}", "[[1]]"]
+        // `§` stands for a random scalar.
+        let conditions = ["{field: a, equals: §}", "{field: a, in: [§, §]}", "{field: a, not: §}", "{field: a, isSet: §}",
+                          "{all: [{field: a, equals: §}]}", "{any: []}", "{field: a}", "{field: a, equals: §, not: §}",
+                          "{all: [], field: a}", "{eq: §}", "§", "{field: §, equals: 1}"]
+        let withins = ["{hours: §}", "{days: §}", "{workingDays: §}", "{sameDay: §}", "{days: 1, hours: 2}", "{}", "{minutes: 3}", "§"]
+        let types = ["text", "textarea", "number", "choice", "group", "colour", "§"]
+        let template = """
+            id: §
+            title: §
+            version: §
+            cite: §
+            fields:
+              - {id: a, type: T, label: §, required: §, maxLength: §, help: §}
+              - id: n
+                type: number
+                label: 数
+                min: §
+                max: §
+                integer: §
+              - {id: c, type: choice, label: 选, options: [§, §], other: §, visibleIf: C}
+              - id: g
+                type: group
+                label: 组
+                repeat: {min: §, max: §}
+                fields: [{id: x, type: text, label: X, requiredIf: C}]
+            rules:
+              - {id: r1, type: deadline, from: a, to: n, within: W, when: C}
+              - {id: r2, type: equalsWhen, field: a, value: §}
+            """
+        var random = SplitMix(seed: 20250601)
+        var plain = 0
+        for _ in 0..<300 {
+            var yaml = template
+                .replacingOccurrences(of: "type: T", with: "type: " + types[random.next(types.count)])
+                .replacingOccurrences(of: "within: W", with: "within: " + withins[random.next(withins.count)])
+                .replacingOccurrences(of: "visibleIf: C", with: "visibleIf: " + conditions[random.next(conditions.count)])
+                .replacingOccurrences(of: "requiredIf: C", with: "requiredIf: " + conditions[random.next(conditions.count)])
+                .replacingOccurrences(of: "when: C", with: "when: " + conditions[random.next(conditions.count)])
+            while let slot = yaml.range(of: "§") {
+                yaml.replaceSubrange(slot, with: scalars[random.next(scalars.count)])
+            }
+            let result = Self.checkChecklist(yaml)
+            if result.plain { plain += 1 }
+            #expect(result.same, "\(yaml)\nbefore: \(result.before)\nnow: \(result.now)")
+        }
+        #expect(plain > 200, "most random definitions take the fast way")
+    }
+}
+
+/// A small deterministic generator for the random tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}
