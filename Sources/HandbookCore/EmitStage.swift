@@ -178,7 +178,9 @@ struct Emitter {
     static func write(_ text: String, to path: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes -> Bool in
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            // No O_TRUNC: the staging folder is usually the previous build's output, and writing over a file's
+            // blocks and then cutting it to length is cheaper than freeing them all and allocating them again.
+            let fd = open(path, O_WRONLY | O_CREAT, 0o644)
             guard fd >= 0 else { return false }
             defer { close(fd) }
             var offset = 0
@@ -190,7 +192,7 @@ struct Emitter {
                 }
                 offset += n
             }
-            return true
+            return ftruncate(fd, off_t(bytes.count)) == 0
         }
     }
 

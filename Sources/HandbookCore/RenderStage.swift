@@ -282,6 +282,7 @@ struct NavigationHTML: Sendable {
         let cached = chapterItems[root] ?? chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
         let shown = Self.window(count: chapters.count, around: current ?? 0, size: Self.chapterWindow)
         var html = ""
+        html.reserveCapacity(cached[shown].reduce(0) { $0 + $1.utf8.count } + (current.map { chapters[$0].pages.count * 256 } ?? 0) + 1024)
         if shown.lowerBound > 0 {
             html += moreItem("navEarlier", left: shown.lowerBound, url: chapters[shown.lowerBound - 1].url, root: root, chapterLevel: true)
         }
@@ -298,6 +299,7 @@ struct NavigationHTML: Sendable {
             let others = Array(chapter.pages.dropFirst())
             let pagesShown = Self.window(count: others.count, around: others.firstIndex(of: page) ?? 0, size: Self.pageWindow)
             var children = ""
+            children.reserveCapacity(pagesShown.count * 256)
             if pagesShown.lowerBound > 0 {
                 children += moreItem("navEarlier", left: pagesShown.lowerBound, url: pages[others[pagesShown.lowerBound - 1]].outputPath, root: root, chapterLevel: false)
             }

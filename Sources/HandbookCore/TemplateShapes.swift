@@ -281,6 +281,13 @@ struct CompiledTemplate: Sendable {
 enum MustacheEscaping {
     static func append(_ text: String, to output: inout String) {
         var text = text
+        let special = text.withUTF8 { bytes in
+            bytes.contains { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }
+        }
+        guard special else {
+            output += text  // most values: nothing to escape, no copy to make
+            return
+        }
         text.withUTF8 { bytes in
             var start = 0
             for (i, byte) in bytes.enumerated() {

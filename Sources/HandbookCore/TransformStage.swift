@@ -41,6 +41,12 @@ struct Transformer {
         self.checkReferences = false
     }
 
+    /// A page and its blocks' search texts, for pass 2.
+    struct LinkJob: Sendable {
+        var page: Page
+        var texts: [Int: String]
+    }
+
     /// Pass 1 for one page: heading ids, anchors and fenced blocks. Depends on nothing but the page itself.
     struct PagePass: Sendable {
         var page: Page
@@ -116,18 +122,17 @@ struct Transformer {
 
         // Pass 2: links and references; then each page's search sections.
         let resolver = Self.linkResolver(pages: pages, assets: contentAssets)
-        let entries = Array(zip(pages, blockTexts))
+        let jobs = zip(pages, blockTexts).map { LinkJob(page: $0, texts: $1) }
         pages = []
         blockTexts = []
-        let linked = (consume entries).parallelMapConsuming { entry -> (Page, [Diagnostic], [IndexedSection]) in
-            var (page, texts) = entry
+        let linked = (consume jobs).parallelMapConsuming { (job: consuming LinkJob) -> (Page, [Diagnostic], [IndexedSection]) in
             var problems: [Diagnostic] = []
-            if var tree = page.tree {
-                page.tree = nil
-                Self.resolveLinks(&tree, page: page, resolver: resolver, problems: &problems)
-                page.tree = tree
+            if var tree = job.page.tree {
+                job.page.tree = nil  // `tree` is the only reference now: links are rewritten in place, nothing copied
+                Self.resolveLinks(&tree, page: job.page, resolver: resolver, problems: &problems)
+                job.page.tree = tree
             }
-            return (page, problems, Self.sections(of: page, blockTexts: texts))
+            return (job.page, problems, Self.sections(of: job.page, blockTexts: job.texts))
         }
         pages = []
         var sections: [IndexedSection] = []
@@ -308,16 +313,9 @@ struct Transformer {
         default:
             break
         }
-        // Only descend where there is a link: writing through a shared tree copies every array on the way.
-        for index in node.children.indices where containsLink(node.children[index]) {
+        // Callers pass a tree nobody else holds, so walking it in place copies nothing.
+        for index in node.children.indices {
             resolveLinks(&node.children[index], page: page, resolver: resolver, problems: &problems)
-        }
-    }
-
-    static func containsLink(_ node: MarkdownNode) -> Bool {
-        switch node.kind {
-        case .link, .image: return true
-        default: return node.children.contains(where: containsLink)
         }
     }
 
