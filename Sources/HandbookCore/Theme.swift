@@ -91,19 +91,31 @@ public struct Theme: Sendable {
 }
 
 enum ProjectFiles {
-    /// Regular files below `directory`, as sorted `/`-separated relative paths, skipping dot files.
+    /// Regular files below `directory`, as sorted `/`-separated relative paths, skipping dot files and folders.
+    /// A plain `readdir` walk: Foundation's enumerator with resource values took over 100 ms for 5,000 pages.
     static func files(under directory: URL, withExtension ext: String? = nil) -> [String] {
-        let base = directory.standardizedFileURL.path
-        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey],
-                                                              options: [.skipsHiddenFiles]) else { return [] }
         var result: [String] = []
-        for case let url as URL in enumerator {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            if let ext, url.pathExtension != ext { continue }
-            let path = url.standardizedFileURL.path
-            guard path.hasPrefix(base) else { continue }
-            result.append(String(path.dropFirst(base.count + 1)))
+        func walk(_ folder: String, _ relative: String) {
+            guard let dir = opendir(folder) else { return }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+                if name.hasPrefix(".") { continue }
+                let full = folder + "/" + name, path = relative.isEmpty ? name : relative + "/" + name
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                    var info = stat()
+                    guard stat(full, &info) == 0 else { continue }
+                    type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0
+                }
+                if type == UInt8(DT_DIR) {
+                    walk(full, path)
+                } else if type == UInt8(DT_REG), ext == nil || (name as NSString).pathExtension == ext {
+                    result.append(path)
+                }
+            }
         }
+        walk(directory.standardizedFileURL.path, "")
         return result.sorted()
     }
 
