@@ -59,6 +59,13 @@ public enum CmarkParser {
         if depth >= limit {
             if tooDeep == nil { tooDeep = start }
         } else {
+            var count = 0
+            var sibling = cmark_node_first_child(node)
+            while let current = sibling {
+                count += 1
+                sibling = cmark_node_next(current)
+            }
+            children.reserveCapacity(count)  // one allocation instead of growing by doubling
             var child = cmark_node_first_child(node)
             while let current = child {
                 children.append(convert(current, inherited: start, depth: depth + 1, limit: limit, tooDeep: &tooDeep))
