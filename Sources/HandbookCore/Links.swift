@@ -16,12 +16,19 @@ struct LinkResolver: Sendable {
         case missingAnchor(page: String, anchor: String)
     }
 
+    /// Whether the destination has a URL scheme (`https:`, `mailto:` …) or is protocol-relative (`//host`).
+    /// On UTF-8 bytes: this runs for every link of every page.
     static func isExternal(_ destination: String) -> Bool {
-        if destination.hasPrefix("//") { return true }
-        guard let colon = destination.firstIndex(of: ":") else { return false }
-        let scheme = destination[..<colon]
-        guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
-        return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
+        let bytes = destination.utf8
+        if bytes.starts(with: "//".utf8) { return true }
+        guard let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else { return false }
+        for byte in bytes.dropFirst() {
+            if byte == UInt8(ascii: ":") { return true }
+            let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            if !(letter || digit || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")) { return false }
+        }
+        return false
     }
 
     /// `from` is the linking page's source path; `destination` the link as written.
@@ -50,8 +57,8 @@ struct LinkResolver: Sendable {
     }
 
     static func splitFragment(_ s: String) -> (String, String?) {
-        guard let hash = s.firstIndex(of: "#") else { return (s, nil) }
-        return (String(s[..<hash]), String(s[s.index(after: hash)...]))
+        guard let hash = s.utf8.firstIndex(of: UInt8(ascii: "#")) else { return (s, nil) }
+        return (String(s[..<hash]), String(s[s.utf8.index(after: hash)...]))
     }
 
     /// Resolves `../a/b.md` against the folder of `page`; the result has no `.` or `..` parts.

@@ -76,6 +76,18 @@ struct FrontMatterTests {
 }
 
 struct LinkResolverTests {
+    @Test func schemesAndProtocolRelativeLinksAreExternal() {
+        for external in ["https://example.com", "mailto:a@b.cn", "tel:+86-10", "//cdn.example.com/x", "a:", "svn+ssh://h", "A1.b-c:x"] {
+            #expect(LinkResolver.isExternal(external), "\(external)")
+        }
+        for local in ["", "05-complaints.md", "../a/b.md#第1条", "#x", "1abc:x", "é:x", "a b:c", "/abs/path.md", "中文:x", "x/y:z"] {
+            #expect(!LinkResolver.isExternal(local), "\(local)")
+        }
+        #expect(LinkResolver.splitFragment("a.md#第31条") == ("a.md", "第31条"))
+        #expect(LinkResolver.splitFragment("中文.md") == ("中文.md", nil))
+        #expect(LinkResolver.splitFragment("#") == ("", ""))
+    }
+
     let resolver = LinkResolver(anchors: ["a.md": ["x"], "dir/b.md": ["第3条"]], assets: ["img/logo.png"])
 
     @Test func rewritesAndChecks() {

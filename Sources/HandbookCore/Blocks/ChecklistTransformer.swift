@@ -47,16 +47,17 @@ public struct ChecklistTransformer: BlockTransformer {
         if !problems.isEmpty { throw BuildFailure(problems) }
 
         let calendar = CalendarData.json(config: config)
-        var entries: [String] = []
-        var files: [String: String] = [:]
-        for form in forms {
+        // JSON encoding is the costly part: each form on its own core.
+        let encoded = forms.parallelMap { form -> (entry: String, schemaPath: String, schema: String) in
             let id = form.definition.id
             let cites = ReferenceKey.urls(for: form.definition.citeReferences(), page: form.pagePath, resolved: resolvedCites)
-            let page = form.page
-            entries.append("\(DefinitionYAML.json(id)):{\"definition\":\(DefinitionYAML.json(form.definition)),\"hash\":\(DefinitionYAML.json(form.hash)),"
-                           + "\"page\":\(DefinitionYAML.json(page)),\"cites\":\(DefinitionYAML.json(cites)),\"schema\":\(DefinitionYAML.json("forms/\(id).schema.json"))}")
-            files["forms/\(id).schema.json"] = DefinitionYAML.json(form.definition.submissionSchema(hash: form.hash))
+            let entry = "\(DefinitionYAML.json(id)):{\"definition\":\(DefinitionYAML.json(form.definition)),\"hash\":\(DefinitionYAML.json(form.hash)),"
+                + "\"page\":\(DefinitionYAML.json(form.page)),\"cites\":\(DefinitionYAML.json(cites)),\"schema\":\(DefinitionYAML.json("forms/\(id).schema.json"))}"
+            return (entry, "forms/\(id).schema.json", DefinitionYAML.json(form.definition.submissionSchema(hash: form.hash)))
         }
+        let entries = encoded.map(\.entry)
+        var files: [String: String] = [:]
+        for form in encoded { files[form.schemaPath] = form.schema }
         let formsObject = "{" + entries.joined(separator: ",") + "}"
         files["assets/forms-data.js"] = """
             window.HANDBOOK = window.HANDBOOK || {};

@@ -49,11 +49,10 @@ public struct QuizTransformer: BlockTransformer {
         let quizzes = artifacts.compactMap { $0 as? Artifact }
         let problems = duplicateIDDiagnostics(quizzes.map { ($0.definition.id, $0.displayPath, $0.line) }, kind: "quiz")
         if !problems.isEmpty { throw BuildFailure(problems) }
-        var entries: [String] = []
-        for quiz in quizzes {
+        let entries = quizzes.parallelMap { quiz -> String in
             let cites = ReferenceKey.urls(for: quiz.definition.citeReferences(), page: quiz.pagePath, resolved: resolvedCites)
-            entries.append("\(DefinitionYAML.json(quiz.definition.id)):{\"definition\":\(DefinitionYAML.json(quiz.published)),"
-                           + "\"hash\":\(DefinitionYAML.json(quiz.hash)),\"cites\":\(DefinitionYAML.json(cites))}")
+            return "\(DefinitionYAML.json(quiz.definition.id)):{\"definition\":\(DefinitionYAML.json(quiz.published)),"
+                + "\"hash\":\(DefinitionYAML.json(quiz.hash)),\"cites\":\(DefinitionYAML.json(cites))}"
         }
         return ["assets/quizzes-data.js": """
             window.HANDBOOK = window.HANDBOOK || {};
