@@ -23,6 +23,8 @@ final class TemplateShapes: @unchecked Sendable {
     private let lock = NSLock()
     private let tables = StringTables()
     let isCompilable: Bool
+    /// Shapes kept per template (a site has a few dozen).
+    static let maximumShapes = 1024
 
     /// `HANDBOOK_TEMPLATE_SHAPES=off` renders everything through Mustache (to compare, or to rule this out).
     init(library: MustacheLibrary, templateTexts: [String],
@@ -59,6 +61,11 @@ final class TemplateShapes: @unchecked Sendable {
             return library.render(context, withTemplate: name) ?? ""
         case .none:
             let expected = library.render(context, withTemplate: name) ?? ""
+            lock.lock()
+            let full = (cache[name]?.count ?? 0) >= Self.maximumShapes
+            lock.unlock()
+            // Contexts that never repeat a shape would only fill memory: past the limit, Mustache alone.
+            if full { return expected }
             var counter = 0
             let markers = ShapeProbe.markers(context, counter: &counter) as? [String: Any] ?? [:]
             var compiled = library.render(markers, withTemplate: name).flatMap { CompiledTemplate(probeOutput: $0, leaves: probe.leaves) }
@@ -126,7 +133,7 @@ struct ShapeProbe {
             key += "[\(array.count)"
             for element in array { _ = visit(element) }
             key += "]"
-        case Self.dictionaryArrayType, Self.anyArrayType:
+        case Self.dictionaryArrayType, Self.anyArrayType, Self.stringArrayType:
             let array = value as! [Any]
             key += "[\(array.count)"
             for element in array {
@@ -153,6 +160,7 @@ struct ShapeProbe {
     static let stringDictionaryArrayType = ObjectIdentifier([[String: String]].self)
     static let dictionaryArrayType = ObjectIdentifier([[String: Any]].self)
     static let anyArrayType = ObjectIdentifier([Any].self)
+    static let stringArrayType = ObjectIdentifier([String].self)
 
     /// The context with the n-th string (in `visit`'s order) replaced by marker n. The marker holds letters
     /// of both cases (so a case transform would show) and a `&` (so escaping shows).

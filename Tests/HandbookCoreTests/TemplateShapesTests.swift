@@ -81,6 +81,17 @@ struct TemplateShapesTests {
         #expect(shapes.render("page", ["title": "abc"]) == "<p>ABC</p>")
     }
 
+    /// Past the limit, new shapes are rendered by Mustache and not kept.
+    @Test func shapesStopBeingKeptPastTheLimit() throws {
+        let (library, texts) = try Self.library(["page": "{{#items}}<i>{{.}}</i>{{/items}}"])
+        let shapes = TemplateShapes(library: library, templateTexts: texts, enabled: true)
+        for count in 0..<(TemplateShapes.maximumShapes + 20) {
+            let context: [String: Any] = ["items": Array(repeating: "x", count: count)]
+            #expect(shapes.render("page", context) == library.render(context, withTemplate: "page"))
+        }
+        #expect(shapes.counts("page").compiled == TemplateShapes.maximumShapes)
+    }
+
     /// Values a marker cannot stand in for (here a Double) go through Mustache.
     @Test func unsupportedValuesFallBackToMustache() throws {
         let (library, texts) = try Self.library(["page": "<p>{{x}} {{title}}</p>"])
