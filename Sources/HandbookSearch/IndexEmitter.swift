@@ -22,13 +22,12 @@ enum IndexEmitter {
 
     static func emit(_ index: SearchIndex, sharded: Bool) -> SearchIndexOutput {
         // Encoded postings, in a deterministic order (by token key).
-        let keys = index.postings.keys.sorted()
         var entries: [(token: String, postings: [UInt8])] = []
-        entries.reserveCapacity(keys.count)
+        entries.reserveCapacity(index.keys.count)
         var totalBytes = 0
-        for key in keys {
+        for (r, key) in index.keys.enumerated() {
             let token = index.tokenString(key)
-            let p = encodePostings(index.postings[key]!)
+            let p = encodePostings(index.postings[index.postingRanges[r]])
             totalBytes += p.count + token.utf8.count + 6
             entries.append((token, p))
         }
@@ -114,7 +113,7 @@ enum IndexEmitter {
         out += Array("]}".utf8)
     }
 
-    static func encodePostings(_ postings: [UInt32]) -> [UInt8] {
+    static func encodePostings(_ postings: ArraySlice<UInt32>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(postings.count * 2)
         var prev: Int64 = -1

@@ -129,17 +129,21 @@ enum Normalizer {
 
     /// The Arabic value of a run of Chinese numerals, or nil when it is not read as a number.
     static func numeralValue(_ units: ArraySlice<Unit>) -> String? {
-        if units.count > 12 { return nil }
+        numeralValue(digits: units.lazy.map { numeralDigit($0.code) })
+    }
+
+    /// The Arabic value of a run of numerals given as their `numeralDigit` values.
+    static func numeralValue<Digits: Collection<Int>>(digits: Digits) -> String? {
+        if digits.count > 12 { return nil }
         var hasMultiplier = false
-        for u in units where numeralDigit(u.code) >= 10 { hasMultiplier = true }
+        for d in digits where d >= 10 { hasMultiplier = true }
         if !hasMultiplier {
             var s = ""
-            for u in units { s += String(numeralDigit(u.code)) }
+            for d in digits { s += String(d) }
             return s
         }
         var total = 0, section = 0, current = 0
-        for u in units {
-            let d = numeralDigit(u.code)
+        for d in digits {
             if d < 10 {
                 current = d
             } else if d < 10000 {
