@@ -7,7 +7,8 @@
 // touch a converted numeral run, since every other token of it is already there from the raw form with
 // the same field bit. Its number words are interned after the segment's raw words and before the next
 // segment's, the order Normalizer gives, because word ids (and so the token order of the emitted
-// files) follow first appearance.
+// files) follow first appearance. At the end of a section its distinct tokens get chunk-local token
+// ids and are recorded as (token id, posting) pairs, grouped by token when the chunk is done.
 
 /// The Unicode scalar starting at `p[i]` (the buffer is valid UTF-8) and its length in bytes.
 @inline(__always)
@@ -39,64 +40,51 @@ func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
     }
 }
 
-/// The distinct tokens of a run of consecutive sections, as (token key, posting) pairs.
+/// The tokens of a run of consecutive sections and their postings (section id << 4 | field bits).
 struct ChunkTokens {
-    /// Word units met in these sections, numbered in order of first appearance; pair keys use these ids.
+    /// Word units met in these sections, numbered in order of first appearance; `keys` use these ids.
     var words: WordTable
-    /// The pairs of each partition (`SearchIndex.partition`), in section order.
-    var pairs: PairStreams
-    var docs: [IndexedDoc]
+    /// Token keys by chunk-local token id, in order of first appearance.
+    var keys: [UInt64]
+    /// Token t's postings are `postings[postingStarts[t]..<postingStarts[t + 1]]`, in section order.
+    var postingStarts: [Int]
+    var postings: [UInt32]
+    /// The token ids of partition p (`SearchIndex.partition`) are
+    /// `partitionTokens[partitionStarts[p]..<partitionStarts[p + 1]]`, ascending.
+    var partitionStarts: [Int]
+    var partitionTokens: [UInt32]
+    /// Number of postings of each partition's tokens.
+    var partitionPostings: [Int]
 }
 
-/// One append-only list of (token key, posting) pairs per partition. Posting: section id << 4 | bits.
-/// Written by one thread in phase one, only read afterwards.
-final class PairStreams: @unchecked Sendable {
-    struct Stream {
-        var keys: UnsafeMutablePointer<UInt64>
-        var postings: UnsafeMutablePointer<UInt32>
-        var count = 0
-        var capacity: Int
+/// An append-only buffer of plain values.
+struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
 
-        init(capacity: Int) {
-            self.capacity = capacity
-            keys = .allocate(capacity: capacity)
-            postings = .allocate(capacity: capacity)
-        }
-
-        @inline(__always)
-        mutating func append(_ key: UInt64, _ posting: UInt32) {
-            if count == capacity { grow() }
-            keys[count] = key
-            postings[count] = posting
-            count += 1
-        }
-
-        private mutating func grow() {
-            let k = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * 2)
-            let p = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
-            k.moveInitialize(from: keys, count: count)
-            p.moveInitialize(from: postings, count: count)
-            keys.deallocate()
-            postings.deallocate()
-            keys = k
-            postings = p
-            capacity *= 2
-        }
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
-    let streams: UnsafeMutablePointer<Stream>
+    deinit { base.deallocate() }
 
-    init() {
-        streams = .allocate(capacity: SearchIndex.partitionCount)
-        for p in 0..<SearchIndex.partitionCount { (streams + p).initialize(to: Stream(capacity: 1024)) }
+    @inline(__always)
+    mutating func append(_ e: Element) {
+        if count == capacity { grow() }
+        base[count] = e
+        count += 1
     }
 
-    deinit {
-        for p in 0..<SearchIndex.partitionCount {
-            streams[p].keys.deallocate()
-            streams[p].postings.deallocate()
-        }
-        streams.deallocate()
+    mutating func removeAll() { count = 0 }
+
+    private mutating func grow() {
+        let b = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        b.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity *= 2
     }
 }
 
@@ -215,11 +203,14 @@ struct TokenSet: ~Copyable {
 struct ChunkIndexer: ~Copyable {
     private var section = TokenSet()
     private var words = WordTable()
-    private var pairs = PairStreams()
+    /// Token key → chunk-local token id, and the keys by id.
+    private var tokens = KeyTable(capacity: 4096)
+    private var tokenKeys: [UInt64] = []
+    /// Each section's distinct tokens as (token id, posting), in section order.
+    private var pairTokens = FlatBuffer<UInt32>(capacity: 1 << 16)
+    private var pairPostings = FlatBuffer<UInt32>(capacity: 1 << 16)
     /// Unit keys of the segment being read.
-    private var units: UnsafeMutablePointer<UInt64>
-    private var unitCount = 0
-    private var unitCapacity = 256
+    private var units = FlatBuffer<UInt64>(capacity: 256)
     /// Whether the segment has a CJK numeral (so may have a canonical form).
     private var hasNumeral = false
     /// UTF-8 of the word unit being read.
@@ -229,17 +220,13 @@ struct ChunkIndexer: ~Copyable {
     private var bits: UInt32 = 0
     private var increment: UInt32 = 0
 
-    private init() {
-        units = .allocate(capacity: unitCapacity)
-    }
+    private init() {}
 
-    deinit { units.deallocate() }
-
-    /// Tokenises `sections[range]`, numbering sections by their place in the whole list.
-    static func index(_ sections: [SearchSection], range: Range<Int>, maxTextLength: Int) -> ChunkTokens {
+    /// Tokenises `sections[range]`, numbering sections by their place in the whole list, and
+    /// initialises `docs[range]`.
+    static func index(_ sections: [SearchSection], range: Range<Int>, maxTextLength: Int,
+                      docs: UnsafeMutablePointer<IndexedDoc>) -> ChunkTokens {
         var indexer = ChunkIndexer()
-        var docs: [IndexedDoc] = []
-        docs.reserveCapacity(range.count)
         for sid in range {
             let s = sections[sid]
             indexer.add(s.pageTitle, bits: FieldBit.title, maxScalars: 0)
@@ -247,11 +234,11 @@ struct ChunkIndexer: ~Copyable {
             indexer.add(s.heading, bits: FieldBit.heading, maxScalars: 0)
             let isOwnSnippet = indexer.add(s.text, bits: FieldBit.body, maxScalars: maxTextLength)
             indexer.endSection(sid)
-            docs.append(IndexedDoc(
+            (docs + sid).initialize(to: IndexedDoc(
                 pageTitle: s.pageTitle, heading: s.heading, breadcrumb: s.breadcrumb, url: s.url,
                 text: isOwnSnippet ? s.text : SearchIndex.snippetText(s.text, max: maxTextLength)))
         }
-        return ChunkTokens(words: indexer.words, pairs: indexer.pairs, docs: docs)
+        return indexer.finish()
     }
 
     /// Adds the tokens of one field. Returns whether the text is its own snippet
@@ -265,11 +252,29 @@ struct ChunkIndexer: ~Copyable {
     }
 
     private mutating func scan(_ p: UnsafeBufferPointer<UInt8>, maxScalars: Int) -> Bool {
+        Normalizer.numeralFilter.withUnsafeBufferPointer { scan(p, maxScalars: maxScalars, numeralFilter: $0) }
+    }
+
+    private mutating func scan(_ p: UnsafeBufferPointer<UInt8>, maxScalars: Int, numeralFilter: UnsafeBufferPointer<UInt64>) -> Bool {
         var i = 0
         var scalars = 0
         var lastSpace = -2
         var plainSpaces = true
         while i < p.count {
+            // Fast path for most of Chinese text: U+4000–U+9FFF (lead bytes E4–E9) are CJK ideographs
+            // that map to themselves, except U+4DC0–U+4DFF.
+            let b0 = p[i]
+            if b0 &- 0xE4 < 6 {
+                let v = UInt32(b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+                if v &- 0x4DC0 >= 0x40 {
+                    i &+= 3
+                    scalars &+= 1
+                    if !word.isEmpty { flushWord() }
+                    units.append(UInt64(v))
+                    if Normalizer.mayBeNumeral(v, filter: numeralFilter) && Normalizer.numeralDigit(v) >= 0 { hasNumeral = true }
+                    continue
+                }
+            }
             let (raw, length) = utf8Scalar(p, i)
             i &+= length
             scalars &+= 1
@@ -277,7 +282,7 @@ struct ChunkIndexer: ~Copyable {
             switch Normalizer.classify(v) {
             case .han:
                 flushWord()
-                appendUnit(UInt64(v))
+                units.append(UInt64(v))
                 if Normalizer.numeralDigit(v) >= 0 { hasNumeral = true }
             case .word:
                 appendUTF8(v, to: &word)
@@ -297,31 +302,18 @@ struct ChunkIndexer: ~Copyable {
         return plainSpaces && lastSpace != scalars && scalars <= maxScalars
     }
 
-    @inline(__always)
-    private mutating func appendUnit(_ key: UInt64) {
-        if unitCount == unitCapacity {
-            let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: unitCapacity * 2)
-            grown.moveInitialize(from: units, count: unitCount)
-            units.deallocate()
-            units = grown
-            unitCapacity *= 2
-        }
-        units[unitCount] = key
-        unitCount += 1
-    }
-
     private mutating func flushWord() {
         if word.isEmpty { return }
         let id = word.withUnsafeBufferPointer { words.intern($0) }
         word.removeAll(keepingCapacity: true)
-        appendUnit(UInt64(SearchIndex.wordBase + id))
+        units.append(UInt64(SearchIndex.wordBase + id))
     }
 
     private mutating func endSegment() {
-        if unitCount == 0 { return }
-        section.addSegment(units, unitCount, bits: bits, increment: increment)
+        if units.count == 0 { return }
+        section.addSegment(units.base, units.count, bits: bits, increment: increment)
         if hasNumeral { addCanonical() }
-        unitCount = 0
+        units.removeAll()
         hasNumeral = false
     }
 
@@ -329,7 +321,7 @@ struct ChunkIndexer: ~Copyable {
     /// each numeral run read as a number, and its bigrams with CJK neighbours. Not counted as occurrences.
     private mutating func addCanonical() {
         let wordBase = UInt64(SearchIndex.wordBase)
-        let units = self.units, n = unitCount
+        let units = self.units.base, n = self.units.count
         @inline(__always) func digit(_ j: Int) -> Int {
             units[j] < wordBase ? Normalizer.numeralDigit(UInt32(units[j])) : -1
         }
@@ -354,14 +346,58 @@ struct ChunkIndexer: ~Copyable {
         }
     }
 
-    /// Moves the section's distinct tokens to the pair streams.
+    /// Records the section's distinct tokens as (token id, posting) pairs.
     private mutating func endSection(_ sid: Int) {
-        let streams = pairs.streams
-        let hashes = words.hashes
         section.drain { key, value in
+            let (s, inserted) = tokens.slot(key)
+            if inserted {
+                tokens.values[s] = UInt32(tokenKeys.count)
+                tokenKeys.append(key)
+            }
             var mask = value & 7
             if value >> 8 >= 3 { mask |= FieldBit.frequent }
-            streams[SearchIndex.partition(key, wordHashes: hashes)].append(key, UInt32(sid) << 4 | mask)
+            pairTokens.append(tokens.values[s])
+            pairPostings.append(UInt32(sid) << 4 | mask)
         }
+    }
+
+    /// Groups the postings by token, in a chunk-sized buffer that stays in cache (a stable counting
+    /// sort), and the tokens by partition.
+    private consuming func finish() -> ChunkTokens {
+        let n = pairTokens.count, tokenCount = tokenKeys.count
+        let pairTokens = self.pairTokens.base, pairPostings = self.pairPostings.base
+        var postingStarts = [Int](repeating: 0, count: tokenCount + 1)
+        let postings = [UInt32](unsafeUninitializedCapacity: n) { out, initialized in
+            postingStarts.withUnsafeMutableBufferPointer { starts in
+                for j in 0..<n { starts[Int(pairTokens[j]) + 1] += 1 }
+                for t in 0..<tokenCount { starts[t + 1] += starts[t] }
+                for j in 0..<n {
+                    let t = Int(pairTokens[j])
+                    out[starts[t]] = pairPostings[j]
+                    starts[t] += 1
+                }
+                // Each start has moved on to the next token's: shift them back.
+                for t in stride(from: tokenCount, to: 0, by: -1) { starts[t] = starts[t - 1] }
+                starts[0] = 0
+            }
+            initialized = n
+        }
+        let partitionOf = tokenKeys.map { SearchIndex.partition($0, wordHashes: words.hashes) }
+        var partitionStarts = [Int](repeating: 0, count: SearchIndex.partitionCount + 1)
+        var partitionPostings = [Int](repeating: 0, count: SearchIndex.partitionCount)
+        for (t, p) in partitionOf.enumerated() {
+            partitionStarts[p + 1] += 1
+            partitionPostings[p] += postingStarts[t + 1] - postingStarts[t]
+        }
+        for p in 0..<SearchIndex.partitionCount { partitionStarts[p + 1] += partitionStarts[p] }
+        var fill = partitionStarts
+        var partitionTokens = [UInt32](repeating: 0, count: tokenCount)
+        for (t, p) in partitionOf.enumerated() {
+            partitionTokens[fill[p]] = UInt32(t)
+            fill[p] += 1
+        }
+        return ChunkTokens(words: words, keys: tokenKeys, postingStarts: postingStarts, postings: postings,
+                           partitionStarts: partitionStarts, partitionTokens: partitionTokens,
+                           partitionPostings: partitionPostings)
     }
 }

@@ -2,14 +2,15 @@ import Dispatch
 
 // The in-memory index shared by the emitter (which writes it as JavaScript) and SearchEngine.
 //
-// Building it takes two parallel phases. Phase one (ChunkIndexer) tokenises runs of sections and writes
-// each section's distinct tokens as (token key, posting) pairs, grouped by a partition derived from the
-// token's content. Between the phases the chunks' word tables are merged, which fixes every word's id
-// (ids follow first appearance, and the emitted token order follows the ids). Phase two handles each
-// partition on its own: it renumbers the words in its keys, finds each pair's token in a hash table
-// small enough for the cache, and writes the partition's postings grouped by token into its own region
-// of one flat array. A radix sort of all distinct keys then gives the token order. Nothing depends on
-// how the sections were chunked, so the index is the same on any machine.
+// Building it takes two parallel phases. Phase one (ChunkIndexer) tokenises runs of sections: it numbers
+// the chunk's distinct tokens and groups their postings by token, in buffers small enough to stay in
+// cache, and sorts the tokens into partitions by a hash of their content. Between the phases the
+// chunks' word tables are merged, which fixes every word's id (ids follow first appearance, and the
+// emitted token order follows the ids). Phase two handles each partition on its own: it renumbers the
+// words in the chunks' token keys, finds each chunk token's index-wide token in a small hash table,
+// and copies the chunks' runs of postings, chunk after chunk, into the partition's region of one flat
+// array. A radix sort of all distinct keys then gives the token order. Nothing depends on how the
+// sections were chunked, so the index is the same on any machine.
 
 /// Field bits kept with every posting.
 enum FieldBit {
@@ -63,10 +64,15 @@ struct SearchIndex {
     init(_ sections: [SearchSection], maxTextLength: Int) {
         count = sections.count
         let chunkCount = (sections.count + SearchIndex.chunkSize - 1) / SearchIndex.chunkSize
-        let chunks = concurrentMap(chunkCount) { c in
-            let start = c * SearchIndex.chunkSize
-            return ChunkIndexer.index(sections, range: start..<min(start + SearchIndex.chunkSize, sections.count),
-                                      maxTextLength: maxTextLength)
+        var chunks: [ChunkTokens] = []
+        docs = [IndexedDoc](unsafeUninitializedCapacity: sections.count) { buffer, initialized in
+            nonisolated(unsafe) let docs = buffer.baseAddress
+            chunks = concurrentMap(chunkCount) { c in
+                let start = c * SearchIndex.chunkSize
+                return ChunkIndexer.index(sections, range: start..<min(start + SearchIndex.chunkSize, sections.count),
+                                          maxTextLength: maxTextLength, docs: docs!)
+            }
+            initialized = sections.count
         }
 
         // Word ids by first appearance over all sections: chunk by chunk, each in its own order.
@@ -77,7 +83,7 @@ struct SearchIndex {
         // Partition p's postings go to postings[partitionStarts[p]..<partitionStarts[p + 1]].
         var partitionStarts = [0]
         for p in 0..<SearchIndex.partitionCount {
-            partitionStarts.append(chunks.reduce(partitionStarts[p]) { $0 + $1.pairs.streams[p].count })
+            partitionStarts.append(chunks.reduce(partitionStarts[p]) { $0 + $1.partitionPostings[p] })
         }
         let total = partitionStarts[SearchIndex.partitionCount]
         var parts: [PartitionTokens] = []
@@ -97,10 +103,6 @@ struct SearchIndex {
         let (sortedKeys, order) = SearchIndex.ascending(allKeys)
         keys = sortedKeys
         postingRanges = order.map { allRanges[Int($0)] }
-        var docs: [IndexedDoc] = []
-        docs.reserveCapacity(sections.count)
-        for chunk in chunks { docs += chunk.docs }
-        self.docs = docs
     }
 
     /// The partition of a token: a hash of its units' content (CJK scalar, or the word's content hash),
@@ -116,7 +118,7 @@ struct SearchIndex {
 
     /// `key` with chunk-local word ids replaced by `ids[localId]`.
     @inline(__always)
-    static func renumber(_ key: UInt64, _ ids: [UInt32]) -> UInt64 {
+    static func renumber(_ key: UInt64, _ ids: UnsafeBufferPointer<UInt32>) -> UInt64 {
         @inline(__always) func unit(_ u: UInt64) -> UInt64 {
             u >= UInt64(wordBase) && u != noUnit ? UInt64(wordBase + ids[Int(u - UInt64(wordBase))]) : u
         }
@@ -219,38 +221,42 @@ struct PartitionTokens {
     /// Writes the partition's postings, grouped by token and in section order within a token, to
     /// `out[base...]`.
     init(_ p: Int, _ chunks: [ChunkTokens], _ wordIds: [[UInt32]], into out: UnsafeMutableBufferPointer<UInt32>, at base: Int) {
-        let n = chunks.reduce(0) { $0 + $1.pairs.streams[p].count }
-        let tokenOfPair = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
-        defer { tokenOfPair.deallocate() }
         var table = KeyTable(capacity: 1024)
-        var k = 0
+        var counts: [Int] = []
+        // The partition's token of each chunk token in this partition, chunk by chunk.
+        var tokenOf: [UInt32] = []
+        tokenOf.reserveCapacity(chunks.reduce(0) { $0 + $1.partitionStarts[p + 1] - $1.partitionStarts[p] })
         for (c, chunk) in chunks.enumerated() {
-            let stream = chunk.pairs.streams[p]
-            let ids = wordIds[c]
-            for j in 0..<stream.count {
-                let key = SearchIndex.renumber(stream.keys[j], ids)
-                let (s, inserted) = table.slot(key)
-                if inserted {
-                    table.values[s] = UInt32(keys.count)
-                    keys.append(key)
+            wordIds[c].withUnsafeBufferPointer { ids in
+                for t in chunk.partitionTokens[chunk.partitionStarts[p]..<chunk.partitionStarts[p + 1]] {
+                    let key = SearchIndex.renumber(chunk.keys[Int(t)], ids)
+                    let (s, inserted) = table.slot(key)
+                    if inserted {
+                        table.values[s] = UInt32(keys.count)
+                        keys.append(key)
+                        counts.append(0)
+                    }
+                    let g = table.values[s]
+                    counts[Int(g)] += chunk.postingStarts[Int(t) + 1] - chunk.postingStarts[Int(t)]
+                    tokenOf.append(g)
                 }
-                tokenOfPair[k] = Int32(bitPattern: table.values[s])
-                k += 1
             }
         }
-        // Counting sort of the postings by token.
-        var fill = [Int](repeating: 0, count: keys.count + 1)
-        for t in tokenOfPair { fill[Int(t) + 1] += 1 }
-        for t in 0..<keys.count { fill[t + 1] += fill[t] }
-        ranges = (0..<keys.count).map { base + fill[$0]..<base + fill[$0 + 1] }
-        k = 0
+        var fill = [Int](repeating: base, count: keys.count + 1)
+        for g in 0..<keys.count { fill[g + 1] = fill[g] + counts[g] }
+        ranges = (0..<keys.count).map { fill[$0]..<fill[$0 + 1] }
+        var k = 0
         for chunk in chunks {
-            let stream = chunk.pairs.streams[p]
-            for j in 0..<stream.count {
-                let t = Int(tokenOfPair[k])
-                out[base + fill[t]] = stream.postings[j]
-                fill[t] += 1
-                k += 1
+            chunk.postings.withUnsafeBufferPointer { postings in
+                for t in chunk.partitionTokens[chunk.partitionStarts[p]..<chunk.partitionStarts[p + 1]] {
+                    let g = Int(tokenOf[k])
+                    // Runs are short (often one posting): a plain loop beats calling memmove.
+                    for j in chunk.postingStarts[Int(t)]..<chunk.postingStarts[Int(t) + 1] {
+                        out[fill[g]] = postings[j]
+                        fill[g] += 1
+                    }
+                    k += 1
+                }
             }
         }
     }
