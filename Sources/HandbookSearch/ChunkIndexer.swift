@@ -144,7 +144,7 @@ struct TokenSet: ~Copyable {
         let shift = self.shift, mask = capacity - 1
         var count = self.count
         @inline(__always) func add(_ key: UInt64) {
-            var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
             while true {
                 let k = keys[i]
                 if k == key {
@@ -177,7 +177,7 @@ struct TokenSet: ~Copyable {
     mutating func add(_ key: UInt64, bits: UInt32, increment: UInt32) {
         reserve(count + 1)
         let mask = capacity - 1
-        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
         while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
         if keys[i] == key {
             values[i] = (values[i] | bits) &+ increment
@@ -230,8 +230,16 @@ struct ChunkIndexer: ~Copyable {
         for sid in range {
             let s = sections[sid]
             indexer.add(s.pageTitle, bits: FieldBit.title, maxScalars: 0)
-            indexer.add(s.breadcrumb, bits: FieldBit.title, maxScalars: 0)
-            indexer.add(s.heading, bits: FieldBit.heading, maxScalars: 0)
+            // The usual breadcrumbs, the title itself or "title » heading", have no token that the title
+            // and heading lack ("»" breaks segments) and no word in another order: skip reading them again.
+            if s.breadcrumb == s.pageTitle {
+                indexer.add(s.heading, bits: FieldBit.heading, maxScalars: 0)
+            } else if isTitleAndHeading(s.breadcrumb, s.pageTitle, s.heading) {
+                indexer.add(s.heading, bits: FieldBit.heading | FieldBit.title, maxScalars: 0)
+            } else {
+                indexer.add(s.breadcrumb, bits: FieldBit.title, maxScalars: 0)
+                indexer.add(s.heading, bits: FieldBit.heading, maxScalars: 0)
+            }
             let isOwnSnippet = indexer.add(s.text, bits: FieldBit.body, maxScalars: maxTextLength)
             indexer.endSection(sid)
             (docs + sid).initialize(to: IndexedDoc(
@@ -239,6 +247,22 @@ struct ChunkIndexer: ~Copyable {
                 text: isOwnSnippet ? s.text : SearchIndex.snippetText(s.text, max: maxTextLength)))
         }
         return indexer.finish()
+    }
+
+    /// Whether `breadcrumb` is `title + " » " + heading`.
+    private static func isTitleAndHeading(_ breadcrumb: String, _ title: String, _ heading: String) -> Bool {
+        let separator: [UInt8] = [0x20, 0xC2, 0xBB, 0x20]  // " » "
+        guard breadcrumb.utf8.count == title.utf8.count + separator.count + heading.utf8.count else { return false }
+        var crumb = breadcrumb, title = title, heading = heading
+        return crumb.withUTF8 { c in
+            title.withUTF8 { t in
+                heading.withUTF8 { h in
+                    c.prefix(t.count).elementsEqual(t)
+                        && c[t.count..<(t.count + separator.count)].elementsEqual(separator)
+                        && c.suffix(h.count).elementsEqual(h)
+                }
+            }
+        }
     }
 
     /// Adds the tokens of one field. Returns whether the text is its own snippet

@@ -250,11 +250,14 @@ struct PartitionTokens {
             chunk.postings.withUnsafeBufferPointer { postings in
                 for t in chunk.partitionTokens[chunk.partitionStarts[p]..<chunk.partitionStarts[p + 1]] {
                     let g = Int(tokenOf[k])
-                    // Runs are short (often one posting): a plain loop beats calling memmove.
-                    for j in chunk.postingStarts[Int(t)]..<chunk.postingStarts[Int(t) + 1] {
-                        out[fill[g]] = postings[j]
-                        fill[g] += 1
+                    let run = chunk.postingStarts[Int(t)]..<chunk.postingStarts[Int(t) + 1]
+                    if run.count > 16 {
+                        (out.baseAddress! + fill[g]).initialize(from: postings.baseAddress! + run.lowerBound, count: run.count)
+                    } else {
+                        // Most runs are short, often one posting: a plain loop beats calling memmove.
+                        for j in run { out[fill[g] + j - run.lowerBound] = postings[j] }
                     }
+                    fill[g] += run.count
                     k += 1
                 }
             }

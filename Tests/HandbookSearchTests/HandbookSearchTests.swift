@@ -290,6 +290,22 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         #expect(rows == sections.count)
     }
 
+    /// The usual breadcrumbs ("title » heading", or the title alone) are not tokenised again; the tokens,
+    /// and their order, must be those of a breadcrumb in another form with the same words.
+    @Test func usualBreadcrumbsGiveTheTokensOfAnyOther() throws {
+        func tokens(_ crumb: (SearchSection) -> String) throws -> Substring {
+            let sections = try Fixtures.fixtureSections().map {
+                SearchSection(pageTitle: $0.pageTitle, heading: $0.heading, breadcrumb: crumb($0), url: $0.url, text: $0.text)
+            }
+            let contents = SearchIndexBuilder.build(sections).files[0].contents
+            let start = try #require(contents.range(of: "\"t\":")), end = try #require(contents.range(of: ",\"d\":"))
+            return contents[start.upperBound..<end.lowerBound]
+        }
+        // Two spaces before » do not change the tokens but defeat the shortcut.
+        #expect(try tokens { $0.pageTitle + " » " + $0.heading } == tokens { $0.pageTitle + "  » " + $0.heading })
+        #expect(try tokens { $0.pageTitle } == tokens { $0.pageTitle + " " })
+    }
+
     @Test func outputIsDeterministic() throws {
         let sections = try Fixtures.fixtureSections()
         #expect(SearchIndexBuilder.build(sections).files[0].contents == SearchIndexBuilder.build(sections).files[0].contents)
