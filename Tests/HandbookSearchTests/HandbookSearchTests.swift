@@ -415,4 +415,16 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         }
         #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(many)) == 0xE1DB_5474_43C7_0C64)
     }
+
+    /// Strings that need escaping (quotes, backslashes, control characters, U+2028/2029) next to
+    /// ones that only look like it (other E2 sequences), and full-width and Latin-1 letters.
+    @Test func escapedFilesMatchTheReferenceImplementation() {
+        let nasty = "引号\"反斜杠\\ </script> \u{2028}换行\n制表\t\u{01}\r\u{7F}\u{2029}—“quote”x"
+        let odd = "a\u{2028}\u{2029}\u{202A}b\u{7F}\u{1F} Ｆｕｌｌ ÀÉÎ ß"
+        let sections = (0..<1100).map { i in
+            SearchSection(pageTitle: nasty + "\(i % 7)", heading: odd + "\(i)", breadcrumb: nasty,
+                          url: "u\"\(i).html#\\x", text: i % 3 == 0 ? nasty : odd + nasty)
+        }
+        #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(sections)) == 0xFF04_58FA_2771_91DE)
+    }
 }
