@@ -28,11 +28,9 @@ enum IndexEmitter {
     static func emit(_ index: SearchIndex, sharded: Bool) -> SearchIndexOutput {
         let entries = TokenEntries(index)
         if !sharded {
-            var tokens = ByteWriter(capacity: entries.total + 2)
-            entries.append(0..<index.keys.count, to: &tokens)
             var out = prefix + "{\"k\":\"i\",\"v\":1,\"n\":\(index.count),\"ts\":0,\"dn\":0,\"dz\":0,\"t\":"
             out.reserveCapacity(entries.total + index.docs.reduce(256) { $0 + $1.estimatedJSONSize })
-            out += tokens.string()
+            out += entries.json(0..<index.keys.count)
             out += ",\"d\":"
             appendDocs(index.docs[...], offset: 0, to: &out)
             out += "}" + suffix
@@ -56,12 +54,7 @@ enum IndexEmitter {
             if f < ts {
                 let shard = members[shardStarts[f]..<shardStarts[f + 1]]
                 let head = prefix + "{\"k\":\"t\",\"i\":\(f),\"t\":"
-                var out = ByteWriter(capacity: head.utf8.count + shard.reduce(8) { $0 + entries.size($1) })
-                out.append(head)
-                entries.append(shard, to: &out)
-                out.append("}")
-                out.append(suffix)
-                return ("assets/search/shard-\(f).js", out.string())
+                return ("assets/search/shard-\(f).js", entries.json(shard, between: head, and: "}" + suffix))
             }
             let n = f - ts
             let lo = n * docShardSize, hi = min(index.docs.count, lo + docShardSize)
@@ -149,25 +142,38 @@ enum IndexEmitter {
             return Batch(bytes: bytes, ends: ends, hashes: hashes)
         }
 
-        /// Bytes of token r's entry plus a separator.
-        func size(_ r: Int) -> Int {
-            let b = batches[r / TokenEntries.batchSize], i = r % TokenEntries.batchSize
-            return b.ends[i] - (i == 0 ? 0 : b.ends[i - 1]) + 1
-        }
-
-        /// `{entry,entry,…}` for the tokens at `positions` (ascending) of the index's key order.
-        func append<Positions: Collection<Int>>(_ positions: Positions, to out: inout ByteWriter) {
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            for r in positions {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                let b = batches[r / TokenEntries.batchSize], i = r % TokenEntries.batchSize
-                b.bytes.withUnsafeBufferPointer { bytes in
-                    out.append(UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : b.ends[i - 1])..<b.ends[i]]))
-                }
+        /// `head{entry,entry,…}tail` for the tokens at `positions` (ascending) of the index's key order,
+        /// written straight into the String's storage.
+        func json<Positions: Collection<Int>>(_ positions: Positions, between head: String = "", and tail: String = "") -> String {
+            var head = head, tail = tail
+            let size = positions.reduce(head.utf8.count + tail.utf8.count + 1) { r, position in
+                let b = batches[position / TokenEntries.batchSize], i = position % TokenEntries.batchSize
+                return r + b.ends[i] - (i == 0 ? 0 : b.ends[i - 1]) + 1
             }
-            out.append(UInt8(ascii: "}"))
+            return String(unsafeUninitializedCapacity: size) { out in
+                var w = 0
+                func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+                    guard let start = bytes.baseAddress else { return }
+                    precondition(w + bytes.count <= out.count)
+                    (out.baseAddress! + w).initialize(from: start, count: bytes.count)
+                    w += bytes.count
+                }
+                head.withUTF8(write)
+                out[w] = UInt8(ascii: "{")
+                w += 1
+                for (n, r) in positions.enumerated() {
+                    if n > 0 {
+                        out[w] = UInt8(ascii: ",")
+                        w += 1
+                    }
+                    let b = batches[r / TokenEntries.batchSize], i = r % TokenEntries.batchSize
+                    b.bytes.withUnsafeBufferPointer { write(UnsafeBufferPointer(rebasing: $0[(i == 0 ? 0 : b.ends[i - 1])..<b.ends[i]])) }
+                }
+                out[w] = UInt8(ascii: "}")
+                w += 1
+                tail.withUTF8(write)
+                return w
+            }
         }
     }
 
@@ -222,9 +228,36 @@ enum IndexEmitter {
             out += "\""
             return
         }
-        var escaped = ByteWriter(capacity: s.utf8.count + 16)
-        s.withUTF8 { escaped.appendJSONString($0) }
-        out += escaped.string()
+        out += String(decoding: s.withUTF8(escapedJSONString), as: UTF8.self)
+    }
+
+    /// The quoted and escaped string, for the rare strings that `mayNeedEscapes`.
+    static func escapedJSONString(_ p: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        out.reserveCapacity(p.count + 16)
+        var i = 0
+        while i < p.count {
+            let b = p[i]
+            switch b {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0..<0x20, 0x7F:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            case 0xE2 where i + 2 < p.count && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9):
+                // U+2028 / U+2029 are E2 80 A8 / E2 80 A9.
+                out += Array((p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                i += 2
+            default:
+                out.append(b)
+            }
+            i += 1
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
     }
 
     /// False when no byte needs escaping: none is ", \\, below 0x20, 0x7F, or E2 (the lead byte of
@@ -280,93 +313,5 @@ extension IndexedDoc {
     /// Room for the doc's row in a docs message (exact unless its strings need escapes).
     var estimatedJSONSize: Int {
         pageTitle.utf8.count + heading.utf8.count + breadcrumb.utf8.count + url.utf8.count + text.utf8.count + 24
-    }
-}
-
-/// A growable UTF-8 buffer that file contents are written into.
-struct ByteWriter: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// The contents, which must be valid UTF-8.
-    consuming func string() -> String {
-        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
-    }
-
-    private mutating func reserve(_ n: Int) {
-        if count + n <= capacity { return }
-        var c = capacity * 2
-        while c < count + n { c *= 2 }
-        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-        b.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = b
-        capacity = c
-    }
-
-    @inline(__always)
-    mutating func append(_ b: UInt8) {
-        reserve(1)
-        base[count] = b
-        count += 1
-    }
-
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(bytes.count)
-        (base + count).initialize(from: start, count: bytes.count)
-        count += bytes.count
-    }
-
-    mutating func append(_ s: String) {
-        var s = s
-        s.withUTF8 { append($0) }
-    }
-
-    /// A JSON string literal that is also a safe JavaScript string literal (U+2028/2029 escaped).
-    mutating func appendJSONString(_ p: UnsafeBufferPointer<UInt8>) {
-        append(UInt8(ascii: "\""))
-        var run = 0  // start of the bytes not yet copied
-        var i = 0
-        while i < p.count {
-            let b = p[i]
-            if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F && b != 0xE2 {
-                i += 1
-                continue
-            }
-            if b == 0xE2 && !(i + 2 < p.count && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9)) {
-                i += 1
-                continue
-            }
-            append(UnsafeBufferPointer(rebasing: p[run..<i]))
-            switch b {
-            case 0x22: append("\\\"")
-            case 0x5C: append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0xE2:
-                // U+2028 / U+2029 are E2 80 A8 / E2 80 A9.
-                append(p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
-                i += 2
-            default:
-                let hex: StaticString = "0123456789abcdef"
-                append("\\u00")
-                append(hex.utf8Start[Int(b >> 4)])
-                append(hex.utf8Start[Int(b & 15)])
-            }
-            i += 1
-            run = i
-        }
-        append(UnsafeBufferPointer(rebasing: p[run..<p.count]))
-        append(UInt8(ascii: "\""))
     }
 }
