@@ -77,7 +77,10 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
         count += 1
     }
 
-    mutating func removeAll() { count = 0 }
+    /// Makes room for `n` more elements.
+    mutating func reserve(_ n: Int) {
+        while count + n > capacity { grow() }
+    }
 
     private mutating func grow() {
         let b = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
@@ -209,10 +212,8 @@ struct ChunkIndexer: ~Copyable {
     /// Each section's distinct tokens as (token id, posting), in section order.
     private var pairTokens = FlatBuffer<UInt32>(capacity: 1 << 16)
     private var pairPostings = FlatBuffer<UInt32>(capacity: 1 << 16)
-    /// Unit keys of the segment being read.
+    /// Room for the unit keys of the segment being read.
     private var units = FlatBuffer<UInt64>(capacity: 256)
-    /// Whether the segment has a CJK numeral (so may have a canonical form).
-    private var hasNumeral = false
     /// UTF-8 of the word unit being read.
     private var word: [UInt8] = []
 
@@ -280,6 +281,13 @@ struct ChunkIndexer: ~Copyable {
     }
 
     private mutating func scan(_ p: UnsafeBufferPointer<UInt8>, maxScalars: Int, numeralFilter: UnsafeBufferPointer<UInt64>) -> Bool {
+        // A field has at most one unit per scalar, so its segments' units fit in `units` as reserved
+        // here; the loop keeps their count and the segment's state in locals.
+        units.reserve(p.count)
+        let units = self.units.base
+        var n = 0
+        var hasNumeral = false
+        var inWord = false
         var i = 0
         var scalars = 0
         var lastSpace = -2
@@ -293,8 +301,13 @@ struct ChunkIndexer: ~Copyable {
                 if v &- 0x4DC0 >= 0x40 {
                     i &+= 3
                     scalars &+= 1
-                    if !word.isEmpty { flushWord() }
-                    units.append(UInt64(v))
+                    if inWord {
+                        units[n] = takeWord()
+                        n &+= 1
+                        inWord = false
+                    }
+                    units[n] = UInt64(v)
+                    n &+= 1
                     if Normalizer.mayBeNumeral(v, filter: numeralFilter) && Normalizer.numeralDigit(v) >= 0 { hasNumeral = true }
                     continue
                 }
@@ -303,49 +316,58 @@ struct ChunkIndexer: ~Copyable {
             i &+= length
             scalars &+= 1
             let v = Normalizer.map(raw)
-            switch Normalizer.classify(v) {
-            case .han:
-                flushWord()
-                units.append(UInt64(v))
-                if Normalizer.numeralDigit(v) >= 0 { hasNumeral = true }
-            case .word:
+            let kind = Normalizer.classify(v)
+            if kind == .word {
                 appendUTF8(v, to: &word)
+                inWord = true
+                continue
+            }
+            if inWord {
+                units[n] = takeWord()
+                n &+= 1
+                inWord = false
+            }
+            switch kind {
+            case .han:
+                units[n] = UInt64(v)
+                n &+= 1
+                if Normalizer.numeralDigit(v) >= 0 { hasNumeral = true }
             case .space:
-                flushWord()
                 if raw != 0x20 || scalars == 1 || lastSpace == scalars - 1 { plainSpaces = false }
                 lastSpace = scalars
             case .other:
-                flushWord()
-                endSegment()
-            case .skip:
-                flushWord()
+                endSegment(units, n, hasNumeral: hasNumeral)
+                n = 0
+                hasNumeral = false
+            case .word, .skip:
+                break
             }
         }
-        flushWord()
-        endSegment()
+        if inWord {
+            units[n] = takeWord()
+            n &+= 1
+        }
+        endSegment(units, n, hasNumeral: hasNumeral)
         return plainSpaces && lastSpace != scalars && scalars <= maxScalars
     }
 
-    private mutating func flushWord() {
-        if word.isEmpty { return }
+    /// The unit key of the word just read, interned.
+    private mutating func takeWord() -> UInt64 {
         let id = word.withUnsafeBufferPointer { words.intern($0) }
         word.removeAll(keepingCapacity: true)
-        units.append(UInt64(SearchIndex.wordBase + id))
+        return UInt64(SearchIndex.wordBase + id)
     }
 
-    private mutating func endSegment() {
-        if units.count == 0 { return }
-        section.addSegment(units.base, units.count, bits: bits, increment: increment)
-        if hasNumeral { addCanonical() }
-        units.removeAll()
-        hasNumeral = false
+    private mutating func endSegment(_ units: UnsafeMutablePointer<UInt64>, _ n: Int, hasNumeral: Bool) {
+        if n == 0 { return }
+        section.addSegment(units, n, bits: bits, increment: increment)
+        if hasNumeral { addCanonical(units, n) }
     }
 
     /// Adds the tokens the segment's canonical form (`Normalizer.canonical`) has beyond its raw form:
     /// each numeral run read as a number, and its bigrams with CJK neighbours. Not counted as occurrences.
-    private mutating func addCanonical() {
+    private mutating func addCanonical(_ units: UnsafeMutablePointer<UInt64>, _ n: Int) {
         let wordBase = UInt64(SearchIndex.wordBase)
-        let units = self.units.base, n = self.units.count
         @inline(__always) func digit(_ j: Int) -> Int {
             units[j] < wordBase ? Normalizer.numeralDigit(UInt32(units[j])) : -1
         }

@@ -203,20 +203,35 @@ enum IndexEmitter {
             appendJSONString(p, to: &out)
         }
         out += "],\"s\":["
+        let pageNumbers = (0..<pages.count).map { String($0) }
         for (i, d) in docs.enumerated() {
             out += i > 0 ? ",[" : "["
-            out += String(pageOf[i])
-            out += ","
-            appendJSONString(d.heading, to: &out)
-            out += ","
-            appendJSONString(d.breadcrumb, to: &out)
-            out += ","
-            appendJSONString(d.url, to: &out)
-            out += ","
-            appendJSONString(d.text, to: &out)
-            out += "]"
+            out += pageNumbers[pageOf[i]]
+            if mayNeedEscapes(d.heading) || mayNeedEscapes(d.breadcrumb) || mayNeedEscapes(d.url) || mayNeedEscapes(d.text) {
+                for field in [d.heading, d.breadcrumb, d.url, d.text] {
+                    out += ","
+                    appendJSONString(field, to: &out)
+                }
+                out += "]"
+            } else {
+                // The usual row: its strings copied between the quotes and separators.
+                out += ",\""
+                out += d.heading
+                out += "\",\""
+                out += d.breadcrumb
+                out += "\",\""
+                out += d.url
+                out += "\",\""
+                out += d.text
+                out += "\"]"
+            }
         }
         out += "]}"
+    }
+
+    static func mayNeedEscapes(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8(mayNeedEscapes)
     }
 
     /// A JSON string literal that is also a safe JavaScript string literal (U+2028/2029 escaped).
