@@ -1,3 +1,5 @@
+import Dispatch
+
 // Writes the index as JavaScript files that register themselves with search.js through a queue:
 //   (window.HandbookSearchQ = window.HandbookSearchQ || []).push(message)
 // so they work from file:// (loaded by <script>, never fetched) and in either load order.
@@ -8,10 +10,13 @@
 //   shard  {"k":"t","i":N,"t":{token:postings,…}}                assets/search/shard-N.js
 //   docs   {"k":"d","i":N,"d":{"o":firstSection,"p":[pageTitle…],"s":[[pageIdx,heading,crumb,url,text]…]}}
 //                                                               assets/search/docs-N.js
-// A token lives in shard fnv1a32(code points of token) % ts. Postings: for each section in ascending
-// id order the value ((id − previousId − 1) << 4 | fieldBits), previousId starting at −1, written as a
-// base-32 varint in the alphabet below: a character at index ≥ 32 carries 5 more low bits and continues,
-// one at index < 32 ends the number.
+// Tokens are in ascending token key order (within a shard too). A token lives in shard
+// fnv1a32(code points of token) % ts. Postings: for each section in ascending id order the value
+// ((id − previousId − 1) << 4 | fieldBits), previousId starting at −1, written as a base-32 varint in the
+// alphabet below: a character at index ≥ 32 carries 5 more low bits and continues, one at index < 32
+// ends the number.
+//
+// Every file is written as UTF-8 bytes into its own buffer, the files in parallel.
 
 enum IndexEmitter {
     static let alphabet: [UInt8] = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_".utf8)
@@ -21,180 +26,307 @@ enum IndexEmitter {
     static let tokenShardBytes = 120_000
 
     static func emit(_ index: SearchIndex, sharded: Bool) -> SearchIndexOutput {
-        // Encoded postings, in a deterministic order (by token key).
-        let keys = index.postings.keys.sorted()
-        var entries: [(token: String, postings: [UInt8])] = []
-        entries.reserveCapacity(keys.count)
-        var totalBytes = 0
-        for key in keys {
-            let token = index.tokenString(key)
-            let p = encodePostings(index.postings[key]!)
-            totalBytes += p.count + token.utf8.count + 6
-            entries.append((token, p))
-        }
+        let entries = TokenEntries(index)
         if !sharded {
-            var out: [UInt8] = []
-            out.reserveCapacity(totalBytes + index.docs.count * 1500 + 256)
-            out += Array(prefix.utf8)
-            out += Array("{\"k\":\"i\",\"v\":1,\"n\":\(index.count),\"ts\":0,\"dn\":0,\"dz\":0,\"t\":".utf8)
-            appendTokens(entries, to: &out)
-            out += Array(",\"d\":".utf8)
+            var out = prefix + "{\"k\":\"i\",\"v\":1,\"n\":\(index.count),\"ts\":0,\"dn\":0,\"dz\":0,\"t\":"
+            out.reserveCapacity(entries.total + index.docs.reduce(256) { $0 + $1.estimatedJSONSize })
+            out += entries.json(0..<index.keys.count)
+            out += ",\"d\":"
             appendDocs(index.docs[...], offset: 0, to: &out)
-            out += Array("}".utf8)
-            out += Array(suffix.utf8)
-            return SearchIndexOutput(files: [("assets/search-index.js", String(decoding: out, as: UTF8.self))])
+            out += "}" + suffix
+            return SearchIndexOutput(files: [("assets/search-index.js", out)])
         }
-        let ts = max(1, min(1024, (totalBytes + tokenShardBytes - 1) / tokenShardBytes))
-        var buckets = [[Int]](repeating: [], count: ts)
-        for (i, e) in entries.enumerated() {
-            buckets[Int(fnv1a(e.token) % UInt32(ts))].append(i)
+        let ts = max(1, min(1024, (entries.total + tokenShardBytes - 1) / tokenShardBytes))
+        // Each shard's tokens, still in key order: a stable counting sort by shard.
+        var shardStarts = [Int](repeating: 0, count: ts + 1)
+        for h in entries.hashes { shardStarts[Int(h % UInt32(ts)) + 1] += 1 }
+        for n in 0..<ts { shardStarts[n + 1] += shardStarts[n] }
+        var members = [Int](repeating: 0, count: index.keys.count)
+        var fill = shardStarts
+        for (r, h) in entries.hashes.enumerated() {
+            let n = Int(h % UInt32(ts))
+            members[fill[n]] = r
+            fill[n] += 1
         }
         let dn = (index.docs.count + docShardSize - 1) / docShardSize
-        var files: [(path: String, contents: String)] = []
-        files.append(("assets/search-index.js",
-                      prefix + "{\"k\":\"i\",\"v\":1,\"n\":\(index.count),\"ts\":\(ts),\"dn\":\(dn),\"dz\":\(docShardSize)}" + suffix))
-        for (n, bucket) in buckets.enumerated() {
-            var out: [UInt8] = Array(prefix.utf8)
-            out += Array("{\"k\":\"t\",\"i\":\(n),\"t\":".utf8)
-            appendTokens(bucket.map { entries[$0] }, to: &out)
-            out += Array("}".utf8)
-            out += Array(suffix.utf8)
-            files.append(("assets/search/shard-\(n).js", String(decoding: out, as: UTF8.self)))
-        }
-        for n in 0..<dn {
+        let header = prefix + "{\"k\":\"i\",\"v\":1,\"n\":\(index.count),\"ts\":\(ts),\"dn\":\(dn),\"dz\":\(docShardSize)}" + suffix
+        let files = concurrentMap(ts + dn) { f -> (path: String, contents: String) in
+            if f < ts {
+                let shard = members[shardStarts[f]..<shardStarts[f + 1]]
+                let head = prefix + "{\"k\":\"t\",\"i\":\(f),\"t\":"
+                return ("assets/search/shard-\(f).js", entries.json(shard, between: head, and: "}" + suffix))
+            }
+            let n = f - ts
             let lo = n * docShardSize, hi = min(index.docs.count, lo + docShardSize)
-            var out: [UInt8] = Array(prefix.utf8)
-            out += Array("{\"k\":\"d\",\"i\":\(n),\"d\":".utf8)
+            var out = prefix + "{\"k\":\"d\",\"i\":\(n),\"d\":"
+            out.reserveCapacity(index.docs[lo..<hi].reduce(256) { $0 + $1.estimatedJSONSize })
             appendDocs(index.docs[lo..<hi], offset: lo, to: &out)
-            out += Array("}".utf8)
-            out += Array(suffix.utf8)
-            files.append(("assets/search/docs-\(n).js", String(decoding: out, as: UTF8.self)))
+            out += "}" + suffix
+            return ("assets/search/docs-\(n).js", out)
         }
-        return SearchIndexOutput(files: files)
+        return SearchIndexOutput(files: [("assets/search-index.js", header)] + files)
     }
 
-    static func appendTokens(_ entries: [(token: String, postings: [UInt8])], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        for (i, e) in entries.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            appendJSONString(e.token, to: &out)
-            out.append(UInt8(ascii: ":"))
-            out.append(UInt8(ascii: "\""))
-            out += e.postings
-            out.append(UInt8(ascii: "\""))
+    /// `"token":"postings"` for every token, in key order, written once (in parallel batches) and
+    /// copied into whichever file holds the token; and each token's shard hash.
+    struct TokenEntries {
+        static let batchSize = 2048
+
+        struct Batch {
+            var bytes: [UInt8]
+            /// Entry i of the batch ends at ends[i] and starts at ends[i - 1] (or 0).
+            var ends: [Int]
+            var hashes: [UInt32]
         }
-        out.append(UInt8(ascii: "}"))
+
+        var batches: [Batch]
+        /// Σ (entry size + 1): the entries' bytes with a separator each, which sets the number of shards.
+        var total: Int
+        var hashes: [UInt32] { batches.flatMap(\.hashes) }
+
+        init(_ index: SearchIndex) {
+            let n = index.keys.count
+            let size = TokenEntries.batchSize
+            batches = concurrentMap((n + size - 1) / size) { b in
+                TokenEntries.batch(index, (b * size)..<min(n, (b + 1) * size))
+            }
+            total = batches.reduce(0) { $0 + $1.bytes.count + $1.ends.count }
+        }
+
+        private static func batch(_ index: SearchIndex, _ tokens: Range<Int>) -> Batch {
+            // At most 8 bytes of token (two scalars), 5 of punctuation and 7 per posting (< 2^35).
+            let bound = tokens.reduce(0) { $0 + 13 + 7 * index.postingRanges[$1].count }
+            var ends: [Int] = []
+            var hashes: [UInt32] = []
+            ends.reserveCapacity(tokens.count)
+            hashes.reserveCapacity(tokens.count)
+            let bytes = [UInt8](unsafeUninitializedCapacity: bound) { out, written in
+                var w = 0
+                IndexEmitter.alphabet.withUnsafeBufferPointer { alphabet in
+                    index.postings.withUnsafeBufferPointer { postings in
+                        for r in tokens {
+                            var h: UInt32 = 2_166_136_261
+                            out[w] = UInt8(ascii: "\"")
+                            w += 1
+                            // Tokens are CJK and word scalars only (Normalizer.classify): none needs escaping.
+                            index.forEachScalar(of: index.keys[r]) { v in
+                                h = (h ^ v) &* 16_777_619
+                                w = writeUTF8(v, to: out, at: w)
+                            }
+                            out[w] = UInt8(ascii: "\"")
+                            out[w + 1] = UInt8(ascii: ":")
+                            out[w + 2] = UInt8(ascii: "\"")
+                            w += 3
+                            var prev = -1
+                            for p in postings[index.postingRanges[r]] {
+                                let sid = Int(p >> 4)
+                                var v = UInt64(sid - prev - 1) << 4 | UInt64(p & 15)
+                                prev = sid
+                                while v >= 32 {
+                                    out[w] = alphabet[Int(32 + (v & 31))]
+                                    w += 1
+                                    v >>= 5
+                                }
+                                out[w] = alphabet[Int(v)]
+                                w += 1
+                            }
+                            out[w] = UInt8(ascii: "\"")
+                            w += 1
+                            ends.append(w)
+                            hashes.append(h)
+                        }
+                    }
+                }
+                written = w
+            }
+            return Batch(bytes: bytes, ends: ends, hashes: hashes)
+        }
+
+        /// `head{entry,entry,…}tail` for the tokens at `positions` (ascending) of the index's key order,
+        /// written straight into the String's storage.
+        func json<Positions: Collection<Int>>(_ positions: Positions, between head: String = "", and tail: String = "") -> String {
+            var head = head, tail = tail
+            let size = positions.reduce(head.utf8.count + tail.utf8.count + 1) { r, position in
+                let b = batches[position / TokenEntries.batchSize], i = position % TokenEntries.batchSize
+                return r + b.ends[i] - (i == 0 ? 0 : b.ends[i - 1]) + 1
+            }
+            return String(unsafeUninitializedCapacity: size) { out in
+                var w = 0
+                func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+                    guard let start = bytes.baseAddress else { return }
+                    precondition(w + bytes.count <= out.count)
+                    (out.baseAddress! + w).initialize(from: start, count: bytes.count)
+                    w += bytes.count
+                }
+                head.withUTF8(write)
+                out[w] = UInt8(ascii: "{")
+                w += 1
+                for (n, r) in positions.enumerated() {
+                    if n > 0 {
+                        out[w] = UInt8(ascii: ",")
+                        w += 1
+                    }
+                    let b = batches[r / TokenEntries.batchSize], i = r % TokenEntries.batchSize
+                    b.bytes.withUnsafeBufferPointer { write(UnsafeBufferPointer(rebasing: $0[(i == 0 ? 0 : b.ends[i - 1])..<b.ends[i]])) }
+                }
+                out[w] = UInt8(ascii: "}")
+                w += 1
+                tail.withUTF8(write)
+                return w
+            }
+        }
     }
 
-    static func appendDocs(_ docs: ArraySlice<IndexedDoc>, offset: Int, to out: inout [UInt8]) {
+    /// `{"o":offset,"p":[pageTitle…],"s":[[pageIdx,heading,crumb,url,text]…]}`. Built from the docs'
+    /// own (valid) Strings, so that the bulk of the output is copied, not re-validated as UTF-8.
+    static func appendDocs(_ docs: ArraySlice<IndexedDoc>, offset: Int, to out: inout String) {
         var pages: [String] = []
         var pageIds: [String: Int] = [:]
-        var rows: [UInt8] = []
-        for (i, d) in docs.enumerated() {
-            let pi: Int
-            if let p = pageIds[d.pageTitle] { pi = p } else { pi = pages.count; pageIds[d.pageTitle] = pi; pages.append(d.pageTitle) }
-            if i > 0 { rows.append(UInt8(ascii: ",")) }
-            rows += Array("[\(pi),".utf8)
-            appendJSONString(d.heading, to: &rows)
-            rows.append(UInt8(ascii: ","))
-            appendJSONString(d.breadcrumb, to: &rows)
-            rows.append(UInt8(ascii: ","))
-            appendJSONString(d.url, to: &rows)
-            rows.append(UInt8(ascii: ","))
-            appendJSONString(d.text, to: &rows)
-            rows.append(UInt8(ascii: "]"))
+        var pageOf: [Int] = []
+        pageOf.reserveCapacity(docs.count)
+        for d in docs {
+            if let last = pages.last, last == d.pageTitle {
+                pageOf.append(pages.count - 1)
+            } else if let p = pageIds[d.pageTitle] {
+                pageOf.append(p)
+            } else {
+                pageOf.append(pages.count)
+                pageIds[d.pageTitle] = pages.count
+                pages.append(d.pageTitle)
+            }
         }
-        out += Array("{\"o\":\(offset),\"p\":[".utf8)
+        out += "{\"o\":"
+        out += String(offset)
+        out += ",\"p\":["
         for (i, p) in pages.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if i > 0 { out += "," }
             appendJSONString(p, to: &out)
         }
-        out += Array("],\"s\":[".utf8)
-        out += rows
-        out += Array("]}".utf8)
-    }
-
-    static func encodePostings(_ postings: [UInt32]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(postings.count * 2)
-        var prev: Int64 = -1
-        for p in postings {
-            let sid = Int64(p >> 4)
-            var v = UInt64(sid - prev - 1) << 4 | UInt64(p & 15)
-            prev = sid
-            while v >= 32 {
-                out.append(alphabet[Int(32 + (v & 31))])
-                v >>= 5
-            }
-            out.append(alphabet[Int(v)])
-        }
-        return out
-    }
-
-    static func decodePostings(_ s: String) -> [UInt32] {
-        var index = [Int](repeating: -1, count: 128)
-        for (i, c) in alphabet.enumerated() { index[Int(c)] = i }
-        var out: [UInt32] = []
-        var v: UInt64 = 0, shift: UInt64 = 0, prev: Int64 = -1
-        for b in s.utf8 {
-            let c = UInt64(index[Int(b)])
-            if c >= 32 {
-                v |= (c - 32) << shift
-                shift += 5
+        out += "],\"s\":["
+        let pageNumbers = (0..<pages.count).map { String($0) }
+        for (i, d) in docs.enumerated() {
+            out += i > 0 ? ",[" : "["
+            out += pageNumbers[pageOf[i]]
+            if mayNeedEscapes(d.heading) || mayNeedEscapes(d.breadcrumb) || mayNeedEscapes(d.url) || mayNeedEscapes(d.text) {
+                for field in [d.heading, d.breadcrumb, d.url, d.text] {
+                    out += ","
+                    appendJSONString(field, to: &out)
+                }
+                out += "]"
             } else {
-                v |= c << shift
-                let sid = prev + 1 + Int64(v >> 4)
-                out.append(UInt32(sid) << 4 | UInt32(v & 15))
-                prev = sid
-                v = 0
-                shift = 0
+                // The usual row: its strings copied between the quotes and separators.
+                out += ",\""
+                out += d.heading
+                out += "\",\""
+                out += d.breadcrumb
+                out += "\",\""
+                out += d.url
+                out += "\",\""
+                out += d.text
+                out += "\"]"
             }
         }
-        return out
+        out += "]}"
     }
 
-    /// FNV-1a over the token's Unicode scalar values (JS: over code points).
-    static func fnv1a(_ s: String) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
-        for u in s.unicodeScalars {
-            h ^= u.value
-            h = h &* 16_777_619
-        }
-        return h
+    static func mayNeedEscapes(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8(mayNeedEscapes)
     }
 
     /// A JSON string literal that is also a safe JavaScript string literal (U+2028/2029 escaped).
-    static func appendJSONString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        var it = s.utf8.makeIterator()
-        var pending: [UInt8] = []
-        while let b = it.next() {
+    static func appendJSONString(_ s: String, to out: inout String) {
+        var s = s
+        if !s.withUTF8(mayNeedEscapes) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += String(decoding: s.withUTF8(escapedJSONString), as: UTF8.self)
+    }
+
+    /// The quoted and escaped string, for the rare strings that `mayNeedEscapes`.
+    static func escapedJSONString(_ p: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        out.reserveCapacity(p.count + 16)
+        var i = 0
+        while i < p.count {
+            let b = p[i]
             switch b {
-            case UInt8(ascii: "\""): out += [92, 34]
-            case UInt8(ascii: "\\"): out += [92, 92]
-            case 0x0A: out += [92, UInt8(ascii: "n")]
-            case 0x0D: out += [92, UInt8(ascii: "r")]
-            case 0x09: out += [92, UInt8(ascii: "t")]
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
             case 0..<0x20, 0x7F:
-                out += [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
-            case 0xE2:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            case 0xE2 where i + 2 < p.count && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9):
                 // U+2028 / U+2029 are E2 80 A8 / E2 80 A9.
-                pending = [b]
-                if let b2 = it.next() {
-                    pending.append(b2)
-                    if b2 == 0x80, let b3 = it.next() {
-                        if b3 == 0xA8 || b3 == 0xA9 {
-                            out += Array((b3 == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                            continue
-                        }
-                        pending.append(b3)
-                    }
-                }
-                out += pending
-            default: out.append(b)
+                out += Array((p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                i += 2
+            default:
+                out.append(b)
             }
+            i += 1
         }
         out.append(UInt8(ascii: "\""))
+        return out
+    }
+
+    /// False when no byte needs escaping: none is ", \\, below 0x20, 0x7F, or E2 (the lead byte of
+    /// U+2028/2029 among others). Checks eight bytes at a time.
+    static func mayNeedEscapes(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        @inline(__always) func hasByte(_ w: UInt64, _ b: UInt8) -> Bool { hasZeroByte(w ^ (ones &* UInt64(b))) }
+        guard let base = p.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= p.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let control = (w &- ones &* 0x20) & ~w & highs != 0
+            if control || hasByte(w, 0x22) || hasByte(w, 0x5C) || hasByte(w, 0x7F) || hasByte(w, 0xE2) { return true }
+            i += 8
+        }
+        while i < p.count {
+            let b = p[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xE2 { return true }
+            i += 1
+        }
+        return false
+    }
+}
+
+/// Writes the UTF-8 encoding of scalar `v` at `out[w...]`; returns the index after it.
+@inline(__always)
+func writeUTF8(_ v: UInt32, to out: UnsafeMutableBufferPointer<UInt8>, at w: Int) -> Int {
+    if v < 0x80 {
+        out[w] = UInt8(v)
+        return w + 1
+    }
+    if v < 0x800 {
+        out[w] = UInt8(0xC0 | v >> 6)
+        out[w + 1] = UInt8(0x80 | v & 0x3F)
+        return w + 2
+    }
+    if v < 0x10000 {
+        out[w] = UInt8(0xE0 | v >> 12)
+        out[w + 1] = UInt8(0x80 | v >> 6 & 0x3F)
+        out[w + 2] = UInt8(0x80 | v & 0x3F)
+        return w + 3
+    }
+    out[w] = UInt8(0xF0 | v >> 18)
+    out[w + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+    out[w + 2] = UInt8(0x80 | v >> 6 & 0x3F)
+    out[w + 3] = UInt8(0x80 | v & 0x3F)
+    return w + 4
+}
+
+extension IndexedDoc {
+    /// Room for the doc's row in a docs message (exact unless its strings need escapes).
+    var estimatedJSONSize: Int {
+        pageTitle.utf8.count + heading.utf8.count + breadcrumb.utf8.count + url.utf8.count + text.utf8.count + 24
     }
 }

@@ -122,6 +122,19 @@ enum Normalizer {
         }
     }
 
+    /// For hot loops: a 256-bit mask of the numerals' low eight bits, so that
+    /// `mayBeNumeral` is true for every numeral and false for most other characters.
+    static let numeralFilter: [UInt64] = {
+        var mask = [UInt64](repeating: 0, count: 4)
+        for v in UInt32(0)..<0x10000 where numeralDigit(v) >= 0 { mask[Int(v >> 6 & 3)] |= 1 << UInt64(v & 63) }
+        return mask
+    }()
+
+    @inline(__always)
+    static func mayBeNumeral(_ v: UInt32, filter: UnsafeBufferPointer<UInt64>) -> Bool {
+        filter[Int(v >> 6 & 3)] >> UInt64(v & 63) & 1 != 0
+    }
+
     /// Classifiers and units after which a single numeral is read as a number.
     static let classifiers: Set<UInt32> = Set(
         "个份天日月年次条名位件周元人项类级种张台辆本页分秒点倍成折号家层期批段步章节款米吨斤公小星季岁遍轮套组只把道封栋间单笔票箱包瓶支双对部场届声口篇句字行列排格万千百十".unicodeScalars.map(\.value))
@@ -129,17 +142,21 @@ enum Normalizer {
 
     /// The Arabic value of a run of Chinese numerals, or nil when it is not read as a number.
     static func numeralValue(_ units: ArraySlice<Unit>) -> String? {
-        if units.count > 12 { return nil }
+        numeralValue(digits: units.lazy.map { numeralDigit($0.code) })
+    }
+
+    /// The Arabic value of a run of numerals given as their `numeralDigit` values.
+    static func numeralValue<Digits: Collection<Int>>(digits: Digits) -> String? {
+        if digits.count > 12 { return nil }
         var hasMultiplier = false
-        for u in units where numeralDigit(u.code) >= 10 { hasMultiplier = true }
+        for d in digits where d >= 10 { hasMultiplier = true }
         if !hasMultiplier {
             var s = ""
-            for u in units { s += String(numeralDigit(u.code)) }
+            for d in digits { s += String(d) }
             return s
         }
         var total = 0, section = 0, current = 0
-        for u in units {
-            let d = numeralDigit(u.code)
+        for d in digits {
             if d < 10 {
                 current = d
             } else if d < 10000 {

@@ -31,8 +31,10 @@ public struct SearchEngine: Sendable {
     public init(_ sections: [SearchSection], maxTextLength: Int = SearchIndexBuilder.defaultMaxTextLength) {
         index = SearchIndex(sections, maxTextLength: maxTextLength)
         var t: [String: [UInt32]] = [:]
-        t.reserveCapacity(index.postings.count)
-        for (k, v) in index.postings { t[index.tokenString(k)] = v }
+        t.reserveCapacity(index.keys.count)
+        for (i, key) in index.keys.enumerated() {
+            t[index.tokenString(key)] = Array(index.postings[index.postingRanges[i]])
+        }
         tokens = t
     }
 

@@ -1,6 +1,16 @@
 import Dispatch
 
 // The in-memory index shared by the emitter (which writes it as JavaScript) and SearchEngine.
+//
+// Building it takes two parallel phases. Phase one (ChunkIndexer) tokenises runs of sections: it numbers
+// the chunk's distinct tokens and groups their postings by token, in buffers small enough to stay in
+// cache, and sorts the tokens into partitions by a hash of their content. Between the phases the
+// chunks' word tables are merged, which fixes every word's id (ids follow first appearance, and the
+// emitted token order follows the ids). Phase two handles each partition on its own: it renumbers the
+// words in the chunks' token keys, finds each chunk token's index-wide token in a small hash table,
+// and copies the chunks' runs of postings, chunk after chunk, into the partition's region of one flat
+// array. A radix sort of all distinct keys then gives the token order. Nothing depends on how the
+// sections were chunked, so the index is the same on any machine.
 
 /// Field bits kept with every posting.
 enum FieldBit {
@@ -19,158 +29,238 @@ struct IndexedDoc {
     var text: String
 }
 
+/// Results of `body(0..<count)`, computed on all cores.
+func concurrentMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        nonisolated(unsafe) let out = buffer
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            (out.baseAddress! + i).initialize(to: body(i))
+        }
+        initialized = count
+    }
+}
+
 struct SearchIndex {
-    private(set) var count: Int
-    var docs: [IndexedDoc] = []
-    /// Interned word units: id → word. Unit keys: CJK scalar value, or wordBase + id.
-    var words: [String] = []
-    var wordIds: [String: UInt32] = [:]
-    /// Token key → postings (section id << 4 | field bits), ascending section ids.
-    var postings: [UInt64: [UInt32]] = [:]
+    let count: Int
+    let docs: [IndexedDoc]
+    /// Word units by id, in order of first appearance. Unit keys: CJK scalar value, or wordBase + id.
+    let words: WordTable
+    /// Distinct token keys, ascending: first unit << 32 | second unit, or noUnit for a one-unit token.
+    let keys: [UInt64]
+    /// Token i's postings are `postings[postingRanges[i]]`: section id << 4 | field bits, ascending ids.
+    let postingRanges: [Range<Int>]
+    let postings: [UInt32]
 
     static let wordBase: UInt32 = 0x40000
     static let noUnit: UInt64 = 0xFFFF_FFFF
 
-    /// Sections are indexed in chunks of this many, in parallel, and the chunks merged in order. The size
-    /// is fixed (not the number of cores) so the index, and its emitted files, are the same on any machine.
+    /// Sections are tokenised in chunks of this many, in parallel.
     static let chunkSize = 1024
+    /// Pairs are grouped into this many partitions for phase two.
+    static let partitionBits: UInt64 = 6
+    static let partitionCount = 1 << partitionBits
 
     init(_ sections: [SearchSection], maxTextLength: Int) {
-        let starts = Array(stride(from: 0, to: sections.count, by: SearchIndex.chunkSize))
-        guard starts.count > 1 else {
-            self.init(sections, range: 0..<sections.count, maxTextLength: maxTextLength)
-            return
-        }
-        let chunks = UnsafeMutableBufferPointer<SearchIndex?>.allocate(capacity: starts.count)
-        chunks.initialize(repeating: nil)
-        defer { chunks.deallocate() }
-        nonisolated(unsafe) let output = chunks
-        DispatchQueue.concurrentPerform(iterations: starts.count) { i in
-            let range = starts[i]..<min(starts[i] + SearchIndex.chunkSize, sections.count)
-            output[i] = SearchIndex(sections, range: range, maxTextLength: maxTextLength)
-        }
-        self = chunks[0]!
-        for i in 1..<starts.count { merge(chunks[i]!) }
         count = sections.count
+        let chunkCount = (sections.count + SearchIndex.chunkSize - 1) / SearchIndex.chunkSize
+        var chunks: [ChunkTokens] = []
+        docs = [IndexedDoc](unsafeUninitializedCapacity: sections.count) { buffer, initialized in
+            nonisolated(unsafe) let docs = buffer.baseAddress
+            chunks = concurrentMap(chunkCount) { c in
+                let start = c * SearchIndex.chunkSize
+                return ChunkIndexer.index(sections, range: start..<min(start + SearchIndex.chunkSize, sections.count),
+                                          maxTextLength: maxTextLength, docs: docs!)
+            }
+            initialized = sections.count
+        }
+
+        // Word ids by first appearance over all sections: chunk by chunk, each in its own order.
+        var words = WordTable()
+        let wordIds = chunks.map { words.merge($0.words) }
+        self.words = words
+
+        // Partition p's postings go to postings[partitionStarts[p]..<partitionStarts[p + 1]].
+        var partitionStarts = [0]
+        for p in 0..<SearchIndex.partitionCount {
+            partitionStarts.append(chunks.reduce(partitionStarts[p]) { $0 + $1.partitionPostings[p] })
+        }
+        let total = partitionStarts[SearchIndex.partitionCount]
+        var parts: [PartitionTokens] = []
+        postings = [UInt32](unsafeUninitializedCapacity: total) { buffer, initialized in
+            nonisolated(unsafe) let out = buffer
+            parts = concurrentMap(SearchIndex.partitionCount) { p in
+                PartitionTokens(p, chunks, wordIds, into: out, at: partitionStarts[p])
+            }
+            initialized = total
+        }
+        var allKeys: [UInt64] = []
+        var allRanges: [Range<Int>] = []
+        for part in parts {
+            allKeys += part.keys
+            allRanges += part.ranges
+        }
+        let (sortedKeys, order) = SearchIndex.ascending(allKeys)
+        keys = sortedKeys
+        postingRanges = order.map { allRanges[Int($0)] }
     }
 
-    /// Indexes `sections[range]`, numbering sections by their place in the whole list.
-    private init(_ sections: [SearchSection], range: Range<Int>, maxTextLength: Int) {
-        count = range.count
-        docs.reserveCapacity(range.count)
-        var local: [UInt64: UInt32] = [:]
-        for sid in range {
-            let section = sections[sid]
-            local.removeAll(keepingCapacity: true)
-            addField(section.pageTitle, bit: FieldBit.title, into: &local)
-            addField(section.breadcrumb, bit: FieldBit.title, into: &local)
-            addField(section.heading, bit: FieldBit.heading, into: &local)
-            addField(section.text, bit: FieldBit.body, into: &local)
-            for (key, value) in local {
-                var mask = value & 7
-                if value >> 8 >= 3 { mask |= FieldBit.frequent }
-                postings[key, default: []].append(UInt32(sid) << 4 | mask)
-            }
-            docs.append(IndexedDoc(
-                pageTitle: section.pageTitle, heading: section.heading, breadcrumb: section.breadcrumb,
-                url: section.url, text: SearchIndex.snippetText(section.text, max: maxTextLength)))
+    /// The partition of a token: a hash of its units' content (CJK scalar, or the word's content hash),
+    /// so a token falls in the same partition in every chunk whatever its chunk-local word ids.
+    @inline(__always)
+    static func partition(_ key: UInt64, wordHashes: [UInt64]) -> Int {
+        @inline(__always) func hash(_ u: UInt64) -> UInt64 {
+            u >= UInt64(wordBase) && u != noUnit ? wordHashes[Int(u - UInt64(wordBase))] : u
         }
+        let h = ((hash(key >> 32) &* 0x9E37_79B9_7F4A_7C15) ^ hash(key & noUnit)) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: h >> (64 - partitionBits))
     }
 
-    /// Appends a chunk indexed after this one: its word ids are renumbered into this index's table.
-    private mutating func merge(_ other: SearchIndex) {
-        var remap = [UInt32](repeating: 0, count: other.words.count)
-        for (id, word) in other.words.enumerated() {
-            if let existing = wordIds[word] {
-                remap[id] = existing
-            } else {
-                remap[id] = UInt32(words.count)
-                wordIds[word] = remap[id]
-                words.append(word)
+    /// `key` with chunk-local word ids replaced by `ids[localId]`.
+    @inline(__always)
+    static func renumber(_ key: UInt64, _ ids: UnsafeBufferPointer<UInt32>) -> UInt64 {
+        @inline(__always) func unit(_ u: UInt64) -> UInt64 {
+            u >= UInt64(wordBase) && u != noUnit ? UInt64(wordBase + ids[Int(u - UInt64(wordBase))]) : u
+        }
+        return unit(key >> 32) << 32 | unit(key & noUnit)
+    }
+
+    /// Distinct `keys` in ascending order, with each one's position in `keys`: an LSD radix sort on
+    /// 11-bit digits that skips the digits all keys share.
+    static func ascending(_ keys: [UInt64]) -> (keys: [UInt64], order: [UInt32]) {
+        let n = keys.count
+        var k = keys, order = (0..<UInt32(n)).map { $0 }
+        var k2 = [UInt64](repeating: 0, count: n), order2 = [UInt32](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 2048)
+        for shift in stride(from: UInt64(0), to: 64, by: 11) {
+            for d in 0..<2048 { counts[d] = 0 }
+            for key in k { counts[Int(key >> shift & 2047)] += 1 }
+            if counts.contains(n) { continue }
+            var sum = 0
+            for d in 0..<2048 {
+                let c = counts[d]
+                counts[d] = sum
+                sum += c
             }
+            for i in 0..<n {
+                let d = Int(k[i] >> shift & 2047)
+                k2[counts[d]] = k[i]
+                order2[counts[d]] = order[i]
+                counts[d] += 1
+            }
+            swap(&k, &k2)
+            swap(&order, &order2)
         }
-        func unit(_ v: UInt64) -> UInt64 {
-            v >= UInt64(SearchIndex.wordBase) && v != SearchIndex.noUnit ? UInt64(SearchIndex.wordBase + remap[Int(v - UInt64(SearchIndex.wordBase))]) : v
-        }
-        for (key, list) in other.postings {
-            let newKey = unit(key >> 32) << 32 | unit(key & 0xFFFF_FFFF)
-            postings[newKey, default: []].append(contentsOf: list)
-        }
-        docs.append(contentsOf: other.docs)
+        return (k, order)
+    }
+
+    /// Calls `body` with each Unicode scalar value of the token `key`.
+    @inline(__always)
+    func forEachScalar(of key: UInt64, _ body: (UInt32) -> Void) {
+        forEachScalar(ofUnit: key >> 32, body)
+        if key & SearchIndex.noUnit != SearchIndex.noUnit { forEachScalar(ofUnit: key & SearchIndex.noUnit, body) }
     }
 
     @inline(__always)
-    mutating func unitKey(_ u: Unit) -> UInt64 {
-        if u.isHan { return UInt64(u.code) }
-        if let id = wordIds[u.word] { return UInt64(SearchIndex.wordBase + id) }
-        let id = UInt32(words.count)
-        words.append(u.word)
-        wordIds[u.word] = id
-        return UInt64(SearchIndex.wordBase + id)
-    }
-
-    mutating func addField(_ text: String, bit: UInt32, into local: inout [UInt64: UInt32]) {
-        if text.isEmpty { return }
-        let counting = bit == FieldBit.body
-        for seg in Normalizer.segments(text, query: false) {
-            addSegment(seg, bit: bit, counting: counting, into: &local)
-            if let c = Normalizer.canonical(seg) {
-                addSegment(c, bit: bit, counting: false, into: &local)
+    private func forEachScalar(ofUnit u: UInt64, _ body: (UInt32) -> Void) {
+        if u < UInt64(SearchIndex.wordBase) { return body(UInt32(u)) }
+        let range = words.range(Int(u - UInt64(SearchIndex.wordBase)))
+        words.bytes.withUnsafeBufferPointer { p in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let (v, length) = utf8Scalar(p, i)
+                body(v)
+                i += length
             }
         }
-    }
-
-    @inline(__always)
-    mutating func addSegment(_ seg: [Unit], bit: UInt32, counting: Bool, into local: inout [UInt64: UInt32]) {
-        let inc: UInt32 = counting ? 0x100 : 0
-        var prev: UInt64 = 0
-        var prevHan = false
-        for (i, u) in seg.enumerated() {
-            let k = unitKey(u)
-            let uni = k << 32 | SearchIndex.noUnit
-            if let old = local[uni] { local[uni] = (old | bit) &+ inc } else { local[uni] = bit | inc }
-            if i > 0 && (prevHan || u.isHan) {
-                let bi = prev << 32 | k
-                if let old = local[bi] { local[bi] = (old | bit) &+ inc } else { local[bi] = bit | inc }
-            }
-            prev = k
-            prevHan = u.isHan
-        }
-    }
-
-    func unitString(_ k: UInt64) -> String {
-        let v = UInt32(truncatingIfNeeded: k)
-        if v >= SearchIndex.wordBase { return words[Int(v - SearchIndex.wordBase)] }
-        return String(Character(Unicode.Scalar(v)!))
     }
 
     func tokenString(_ key: UInt64) -> String {
-        let lo = key & SearchIndex.noUnit
-        let hi = key >> 32
-        if lo == SearchIndex.noUnit { return unitString(hi) }
-        return unitString(hi) + unitString(lo)
+        var s = String.UnicodeScalarView()
+        forEachScalar(of: key) { s.append(Unicode.Scalar($0)!) }
+        return String(s)
     }
 
     /// White space runs collapsed to one space, trimmed, cut to `max` scalars.
     static func snippetText(_ text: String, max: Int) -> String {
-        var out = String.UnicodeScalarView()
-        var n = 0
-        var pendingSpace = false
-        for s in text.unicodeScalars {
-            if Normalizer.classify(Normalizer.map(s.value)) == .space {
-                pendingSpace = true
-                continue
-            }
-            if n >= max { break }
-            if pendingSpace && n > 0 {
-                out.append(" ")
-                n += 1
+        var text = text
+        return text.withUTF8 { p in
+            var out: [UInt8] = []
+            out.reserveCapacity(p.count)
+            var n = 0
+            var pendingSpace = false
+            var i = 0
+            while i < p.count {
+                let (v, length) = utf8Scalar(p, i)
+                defer { i += length }
+                if Normalizer.classify(Normalizer.map(v)) == .space {
+                    pendingSpace = true
+                    continue
+                }
                 if n >= max { break }
+                if pendingSpace && n > 0 {
+                    out.append(0x20)
+                    n += 1
+                    if n >= max { break }
+                }
+                pendingSpace = false
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<(i + length)]))
+                n += 1
             }
-            pendingSpace = false
-            out.append(s)
-            n += 1
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(out)
+    }
+}
+
+/// Phase two for one partition: its distinct tokens (keys with global word ids, in order of first
+/// appearance) and where each one's postings went.
+struct PartitionTokens {
+    var keys: [UInt64] = []
+    var ranges: [Range<Int>] = []
+
+    /// Writes the partition's postings, grouped by token and in section order within a token, to
+    /// `out[base...]`.
+    init(_ p: Int, _ chunks: [ChunkTokens], _ wordIds: [[UInt32]], into out: UnsafeMutableBufferPointer<UInt32>, at base: Int) {
+        var table = KeyTable(capacity: 1024)
+        var counts: [Int] = []
+        // The partition's token of each chunk token in this partition, chunk by chunk.
+        var tokenOf: [UInt32] = []
+        tokenOf.reserveCapacity(chunks.reduce(0) { $0 + $1.partitionStarts[p + 1] - $1.partitionStarts[p] })
+        for (c, chunk) in chunks.enumerated() {
+            wordIds[c].withUnsafeBufferPointer { ids in
+                for t in chunk.partitionTokens[chunk.partitionStarts[p]..<chunk.partitionStarts[p + 1]] {
+                    let key = SearchIndex.renumber(chunk.keys[Int(t)], ids)
+                    let (s, inserted) = table.slot(key)
+                    if inserted {
+                        table.values[s] = UInt32(keys.count)
+                        keys.append(key)
+                        counts.append(0)
+                    }
+                    let g = table.values[s]
+                    counts[Int(g)] += chunk.postingStarts[Int(t) + 1] - chunk.postingStarts[Int(t)]
+                    tokenOf.append(g)
+                }
+            }
+        }
+        var fill = [Int](repeating: base, count: keys.count + 1)
+        for g in 0..<keys.count { fill[g + 1] = fill[g] + counts[g] }
+        ranges = (0..<keys.count).map { fill[$0]..<fill[$0 + 1] }
+        var k = 0
+        for chunk in chunks {
+            chunk.postings.withUnsafeBufferPointer { postings in
+                for t in chunk.partitionTokens[chunk.partitionStarts[p]..<chunk.partitionStarts[p + 1]] {
+                    let g = Int(tokenOf[k])
+                    let run = chunk.postingStarts[Int(t)]..<chunk.postingStarts[Int(t) + 1]
+                    if run.count > 16 {
+                        (out.baseAddress! + fill[g]).initialize(from: postings.baseAddress! + run.lowerBound, count: run.count)
+                    } else {
+                        // Most runs are short, often one posting: a plain loop beats calling memmove.
+                        for j in run { out[fill[g] + j - run.lowerBound] = postings[j] }
+                    }
+                    fill[g] += run.count
+                    k += 1
+                }
+            }
+        }
     }
 }

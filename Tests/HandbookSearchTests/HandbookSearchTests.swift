@@ -290,6 +290,22 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         #expect(rows == sections.count)
     }
 
+    /// The usual breadcrumbs ("title » heading", or the title alone) are not tokenised again; the tokens,
+    /// and their order, must be those of a breadcrumb in another form with the same words.
+    @Test func usualBreadcrumbsGiveTheTokensOfAnyOther() throws {
+        func tokens(_ crumb: (SearchSection) -> String) throws -> Substring {
+            let sections = try Fixtures.fixtureSections().map {
+                SearchSection(pageTitle: $0.pageTitle, heading: $0.heading, breadcrumb: crumb($0), url: $0.url, text: $0.text)
+            }
+            let contents = SearchIndexBuilder.build(sections).files[0].contents
+            let start = try #require(contents.range(of: "\"t\":")), end = try #require(contents.range(of: ",\"d\":"))
+            return contents[start.upperBound..<end.lowerBound]
+        }
+        // Two spaces before » do not change the tokens but defeat the shortcut.
+        #expect(try tokens { $0.pageTitle + " » " + $0.heading } == tokens { $0.pageTitle + "  » " + $0.heading })
+        #expect(try tokens { $0.pageTitle } == tokens { $0.pageTitle + " " })
+    }
+
     @Test func outputIsDeterministic() throws {
         let sections = try Fixtures.fixtureSections()
         #expect(SearchIndexBuilder.build(sections).files[0].contents == SearchIndexBuilder.build(sections).files[0].contents)
@@ -366,5 +382,49 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
             compared += 1
         }
         #expect(compared >= 20)
+    }
+}
+
+// MARK: - Byte identity
+
+@Suite struct ByteIdentityTests {
+    /// FNV-1a (64-bit) over every emitted file's path and contents, in order.
+    static func digest(_ out: SearchIndexOutput) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for file in out.files {
+            for b in file.path.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+            h = h &* 0x100_0000_01B3
+            for b in file.contents.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+            h = h &* 0x100_0000_01B3
+        }
+        return h
+    }
+
+    /// search.js reads these files, so a faster builder must write the very same bytes. The digests are
+    /// those of the straightforward Dictionary/String implementation this one replaced, for inputs of
+    /// several chunks that are sharded: synthetic Chinese text with numbers, and the fixture sections
+    /// (Latin words, full-width letters, Chinese numerals) copied 60 times.
+    @Test func emittedFilesMatchTheReferenceImplementation() throws {
+        #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(syntheticSections(pages: 1000))) == 0x13A5_8FBE_8CEB_C8EF)
+        let base = try Fixtures.fixtureSections()
+        var many: [SearchSection] = []
+        for copy in 0..<60 {
+            for s in base {
+                many.append(SearchSection(pageTitle: s.pageTitle, heading: s.heading, breadcrumb: s.breadcrumb, url: "\(copy)/" + s.url, text: s.text))
+            }
+        }
+        #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(many)) == 0xE1DB_5474_43C7_0C64)
+    }
+
+    /// Strings that need escaping (quotes, backslashes, control characters, U+2028/2029) next to
+    /// ones that only look like it (other E2 sequences), and full-width and Latin-1 letters.
+    @Test func escapedFilesMatchTheReferenceImplementation() {
+        let nasty = "引号\"反斜杠\\ </script> \u{2028}换行\n制表\t\u{01}\r\u{7F}\u{2029}—“quote”x"
+        let odd = "a\u{2028}\u{2029}\u{202A}b\u{7F}\u{1F} Ｆｕｌｌ ÀÉÎ ß"
+        let sections = (0..<1100).map { i in
+            SearchSection(pageTitle: nasty + "\(i % 7)", heading: odd + "\(i)", breadcrumb: nasty,
+                          url: "u\"\(i).html#\\x", text: i % 3 == 0 ? nasty : odd + nasty)
+        }
+        #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(sections)) == 0xFF04_58FA_2771_91DE)
     }
 }

@@ -1,0 +1,449 @@
+// Phase one of building the index: tokenising a run of sections.
+//
+// This produces the tokens of Normalizer.segments + Normalizer.canonical + the unigram/bigram rule (see
+// Normalizer.swift) without a String per unit: it decodes each field's UTF-8 bytes into a buffer of unit
+// keys (CJK scalar, or wordBase + chunk-local word id) one segment at a time, and adds each segment's
+// tokens to the section's TokenSet. The canonical (number) form of a segment only adds the tokens that
+// touch a converted numeral run, since every other token of it is already there from the raw form with
+// the same field bit. Its number words are interned after the segment's raw words and before the next
+// segment's, the order Normalizer gives, because word ids (and so the token order of the emitted
+// files) follow first appearance. At the end of a section its distinct tokens get chunk-local token
+// ids and are recorded as (token id, posting) pairs, grouped by token when the chunk is done.
+
+/// The Unicode scalar starting at `p[i]` (the buffer is valid UTF-8) and its length in bytes.
+@inline(__always)
+func utf8Scalar(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (value: UInt32, length: Int) {
+    let b0 = UInt32(p[i])
+    if b0 < 0x80 { return (b0, 1) }
+    if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F), 2) }
+    if b0 < 0xF0 { return ((b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F), 3) }
+    return ((b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F), 4)
+}
+
+/// Appends the UTF-8 encoding of scalar `v`.
+@inline(__always)
+func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+    if v < 0x80 {
+        out.append(UInt8(v))
+    } else if v < 0x800 {
+        out.append(UInt8(0xC0 | v >> 6))
+        out.append(UInt8(0x80 | v & 0x3F))
+    } else if v < 0x10000 {
+        out.append(UInt8(0xE0 | v >> 12))
+        out.append(UInt8(0x80 | v >> 6 & 0x3F))
+        out.append(UInt8(0x80 | v & 0x3F))
+    } else {
+        out.append(UInt8(0xF0 | v >> 18))
+        out.append(UInt8(0x80 | v >> 12 & 0x3F))
+        out.append(UInt8(0x80 | v >> 6 & 0x3F))
+        out.append(UInt8(0x80 | v & 0x3F))
+    }
+}
+
+/// The tokens of a run of consecutive sections and their postings (section id << 4 | field bits).
+struct ChunkTokens {
+    /// Word units met in these sections, numbered in order of first appearance; `keys` use these ids.
+    var words: WordTable
+    /// Token keys by chunk-local token id, in order of first appearance.
+    var keys: [UInt64]
+    /// Token t's postings are `postings[postingStarts[t]..<postingStarts[t + 1]]`, in section order.
+    var postingStarts: [Int]
+    var postings: [UInt32]
+    /// The token ids of partition p (`SearchIndex.partition`) are
+    /// `partitionTokens[partitionStarts[p]..<partitionStarts[p + 1]]`, ascending.
+    var partitionStarts: [Int]
+    var partitionTokens: [UInt32]
+    /// Number of postings of each partition's tokens.
+    var partitionPostings: [Int]
+}
+
+/// An append-only buffer of plain values.
+struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    mutating func append(_ e: Element) {
+        if count == capacity { grow() }
+        base[count] = e
+        count += 1
+    }
+
+    /// Makes room for `n` more elements.
+    mutating func reserve(_ n: Int) {
+        while count + n > capacity { grow() }
+    }
+
+    private mutating func grow() {
+        let b = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        b.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity *= 2
+    }
+}
+
+/// The distinct tokens of one section → field bits | (raw body occurrences << 8): open addressing
+/// with multiplicative hashing over flat buffers, remembering occupied slots so that it can be walked
+/// and emptied in time proportional to its entries. Key 0 marks a free slot (no token key is 0).
+struct TokenSet: ~Copyable {
+    private var keys: UnsafeMutablePointer<UInt64>
+    private var values: UnsafeMutablePointer<UInt32>
+    /// Occupied slots in insertion order.
+    private var used: UnsafeMutablePointer<Int32>
+    private var count = 0
+    private var capacity = 0
+    /// 64 − log2(capacity).
+    private var shift: UInt64 = 64
+
+    init() {
+        keys = .allocate(capacity: 0)
+        values = .allocate(capacity: 0)
+        used = .allocate(capacity: 0)
+        reserve(512)
+    }
+
+    deinit {
+        keys.deallocate()
+        values.deallocate()
+        used.deallocate()
+    }
+
+    /// Makes room for `n` entries (at most half full).
+    mutating func reserve(_ n: Int) {
+        if n * 2 <= capacity { return }
+        var c = max(capacity, 1024)
+        while c < n * 2 { c <<= 1 }
+        let oldKeys = keys, oldValues = values, oldUsed = used, oldCount = count
+        keys = .allocate(capacity: c)
+        keys.initialize(repeating: 0, count: c)
+        values = .allocate(capacity: c)
+        used = .allocate(capacity: c / 2)
+        capacity = c
+        shift = UInt64(64 - c.trailingZeroBitCount)
+        count = 0
+        for j in 0..<oldCount {
+            let s = Int(oldUsed[j])
+            add(oldKeys[s], bits: oldValues[s], increment: 0)
+        }
+        oldKeys.deallocate()
+        oldValues.deallocate()
+        oldUsed.deallocate()
+    }
+
+    /// Adds the unigrams and bigrams of a segment of `n` units (a bigram for each adjacent pair at least
+    /// one of which is CJK, i.e. has a key below wordBase).
+    mutating func addSegment(_ units: UnsafeMutablePointer<UInt64>, _ n: Int, bits: UInt32, increment: UInt32) {
+        reserve(count + 2 * n)
+        let keys = self.keys, values = self.values, used = self.used
+        let shift = self.shift, mask = capacity - 1
+        var count = self.count
+        @inline(__always) func add(_ key: UInt64) {
+            var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+            while true {
+                let k = keys[i]
+                if k == key {
+                    values[i] = (values[i] | bits) &+ increment
+                    return
+                }
+                if k == 0 {
+                    keys[i] = key
+                    values[i] = bits | increment
+                    used[count] = Int32(truncatingIfNeeded: i)
+                    count &+= 1
+                    return
+                }
+                i = (i &+ 1) & mask
+            }
+        }
+        let wordBase = UInt64(SearchIndex.wordBase)
+        var previous = units[0]
+        add(previous << 32 | SearchIndex.noUnit)
+        for j in 1..<n {
+            let u = units[j]
+            add(u << 32 | SearchIndex.noUnit)
+            if previous < wordBase || u < wordBase { add(previous << 32 | u) }
+            previous = u
+        }
+        self.count = count
+    }
+
+    /// Adds one token.
+    mutating func add(_ key: UInt64, bits: UInt32, increment: UInt32) {
+        reserve(count + 1)
+        let mask = capacity - 1
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+        while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+        if keys[i] == key {
+            values[i] = (values[i] | bits) &+ increment
+        } else {
+            keys[i] = key
+            values[i] = bits | increment
+            used[count] = Int32(truncatingIfNeeded: i)
+            count += 1
+        }
+    }
+
+    /// Hands each entry to `body` and empties the set.
+    mutating func drain(_ body: (UInt64, UInt32) -> Void) {
+        for j in 0..<count {
+            let s = Int(used[j])
+            body(keys[s], values[s])
+            keys[s] = 0
+        }
+        count = 0
+    }
+}
+
+struct ChunkIndexer: ~Copyable {
+    private var section = TokenSet()
+    private var words = WordTable()
+    /// Token key → chunk-local token id, and the keys by id.
+    private var tokens = KeyTable(capacity: 4096)
+    private var tokenKeys: [UInt64] = []
+    /// Each section's distinct tokens as (token id, posting), in section order.
+    private var pairTokens = FlatBuffer<UInt32>(capacity: 1 << 16)
+    private var pairPostings = FlatBuffer<UInt32>(capacity: 1 << 16)
+    /// Room for the unit keys of the segment being read.
+    private var units = FlatBuffer<UInt64>(capacity: 256)
+    /// UTF-8 of the word unit being read.
+    private var word: [UInt8] = []
+
+    /// The field being read: its bit, and 0x100 to count occurrences (body) or 0.
+    private var bits: UInt32 = 0
+    private var increment: UInt32 = 0
+
+    private init() {}
+
+    /// Tokenises `sections[range]`, numbering sections by their place in the whole list, and
+    /// initialises `docs[range]`.
+    static func index(_ sections: [SearchSection], range: Range<Int>, maxTextLength: Int,
+                      docs: UnsafeMutablePointer<IndexedDoc>) -> ChunkTokens {
+        var indexer = ChunkIndexer()
+        for sid in range {
+            let s = sections[sid]
+            indexer.add(s.pageTitle, bits: FieldBit.title, maxScalars: 0)
+            // The usual breadcrumbs, the title itself or "title » heading", have no token that the title
+            // and heading lack ("»" breaks segments) and no word in another order: skip reading them again.
+            if s.breadcrumb == s.pageTitle {
+                indexer.add(s.heading, bits: FieldBit.heading, maxScalars: 0)
+            } else if isTitleAndHeading(s.breadcrumb, s.pageTitle, s.heading) {
+                indexer.add(s.heading, bits: FieldBit.heading | FieldBit.title, maxScalars: 0)
+            } else {
+                indexer.add(s.breadcrumb, bits: FieldBit.title, maxScalars: 0)
+                indexer.add(s.heading, bits: FieldBit.heading, maxScalars: 0)
+            }
+            let isOwnSnippet = indexer.add(s.text, bits: FieldBit.body, maxScalars: maxTextLength)
+            indexer.endSection(sid)
+            (docs + sid).initialize(to: IndexedDoc(
+                pageTitle: s.pageTitle, heading: s.heading, breadcrumb: s.breadcrumb, url: s.url,
+                text: isOwnSnippet ? s.text : SearchIndex.snippetText(s.text, max: maxTextLength)))
+        }
+        return indexer.finish()
+    }
+
+    /// Whether `breadcrumb` is `title + " » " + heading`.
+    private static func isTitleAndHeading(_ breadcrumb: String, _ title: String, _ heading: String) -> Bool {
+        let separator: [UInt8] = [0x20, 0xC2, 0xBB, 0x20]  // " » "
+        guard breadcrumb.utf8.count == title.utf8.count + separator.count + heading.utf8.count else { return false }
+        var crumb = breadcrumb, title = title, heading = heading
+        return crumb.withUTF8 { c in
+            title.withUTF8 { t in
+                heading.withUTF8 { h in
+                    c.prefix(t.count).elementsEqual(t)
+                        && c[t.count..<(t.count + separator.count)].elementsEqual(separator)
+                        && c.suffix(h.count).elementsEqual(h)
+                }
+            }
+        }
+    }
+
+    /// Adds the tokens of one field. Returns whether the text is its own snippet
+    /// (`SearchIndex.snippetText`): at most `maxScalars` scalars, white space only single interior U+0020.
+    @discardableResult
+    private mutating func add(_ text: String, bits: UInt32, maxScalars: Int) -> Bool {
+        self.bits = bits
+        increment = bits == FieldBit.body ? 0x100 : 0
+        var text = text
+        return text.withUTF8 { scan($0, maxScalars: maxScalars) }
+    }
+
+    private mutating func scan(_ p: UnsafeBufferPointer<UInt8>, maxScalars: Int) -> Bool {
+        Normalizer.numeralFilter.withUnsafeBufferPointer { scan(p, maxScalars: maxScalars, numeralFilter: $0) }
+    }
+
+    private mutating func scan(_ p: UnsafeBufferPointer<UInt8>, maxScalars: Int, numeralFilter: UnsafeBufferPointer<UInt64>) -> Bool {
+        // A field has at most one unit per scalar, so its segments' units fit in `units` as reserved
+        // here; the loop keeps their count and the segment's state in locals.
+        units.reserve(p.count)
+        let units = self.units.base
+        var n = 0
+        var hasNumeral = false
+        var inWord = false
+        var i = 0
+        var scalars = 0
+        var lastSpace = -2
+        var plainSpaces = true
+        while i < p.count {
+            // Fast path for most of Chinese text: U+4000–U+9FFF (lead bytes E4–E9) are CJK ideographs
+            // that map to themselves, except U+4DC0–U+4DFF.
+            let b0 = p[i]
+            if b0 &- 0xE4 < 6 {
+                let v = UInt32(b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+                if v &- 0x4DC0 >= 0x40 {
+                    i &+= 3
+                    scalars &+= 1
+                    if inWord {
+                        units[n] = takeWord()
+                        n &+= 1
+                        inWord = false
+                    }
+                    units[n] = UInt64(v)
+                    n &+= 1
+                    if Normalizer.mayBeNumeral(v, filter: numeralFilter) && Normalizer.numeralDigit(v) >= 0 { hasNumeral = true }
+                    continue
+                }
+            }
+            let (raw, length) = utf8Scalar(p, i)
+            i &+= length
+            scalars &+= 1
+            let v = Normalizer.map(raw)
+            let kind = Normalizer.classify(v)
+            if kind == .word {
+                appendUTF8(v, to: &word)
+                inWord = true
+                continue
+            }
+            if inWord {
+                units[n] = takeWord()
+                n &+= 1
+                inWord = false
+            }
+            switch kind {
+            case .han:
+                units[n] = UInt64(v)
+                n &+= 1
+                if Normalizer.numeralDigit(v) >= 0 { hasNumeral = true }
+            case .space:
+                if raw != 0x20 || scalars == 1 || lastSpace == scalars - 1 { plainSpaces = false }
+                lastSpace = scalars
+            case .other:
+                endSegment(units, n, hasNumeral: hasNumeral)
+                n = 0
+                hasNumeral = false
+            case .word, .skip:
+                break
+            }
+        }
+        if inWord {
+            units[n] = takeWord()
+            n &+= 1
+        }
+        endSegment(units, n, hasNumeral: hasNumeral)
+        return plainSpaces && lastSpace != scalars && scalars <= maxScalars
+    }
+
+    /// The unit key of the word just read, interned.
+    private mutating func takeWord() -> UInt64 {
+        let id = word.withUnsafeBufferPointer { words.intern($0) }
+        word.removeAll(keepingCapacity: true)
+        return UInt64(SearchIndex.wordBase + id)
+    }
+
+    private mutating func endSegment(_ units: UnsafeMutablePointer<UInt64>, _ n: Int, hasNumeral: Bool) {
+        if n == 0 { return }
+        section.addSegment(units, n, bits: bits, increment: increment)
+        if hasNumeral { addCanonical(units, n) }
+    }
+
+    /// Adds the tokens the segment's canonical form (`Normalizer.canonical`) has beyond its raw form:
+    /// each numeral run read as a number, and its bigrams with CJK neighbours. Not counted as occurrences.
+    private mutating func addCanonical(_ units: UnsafeMutablePointer<UInt64>, _ n: Int) {
+        let wordBase = UInt64(SearchIndex.wordBase)
+        @inline(__always) func digit(_ j: Int) -> Int {
+            units[j] < wordBase ? Normalizer.numeralDigit(UInt32(units[j])) : -1
+        }
+        var j = 0
+        while j < n {
+            if digit(j) < 0 {
+                j += 1
+                continue
+            }
+            let start = j
+            while j < n && digit(j) >= 0 { j += 1 }
+            var convert = j - start >= 2
+            if j - start == 1 {
+                if j < n && units[j] < wordBase && Normalizer.classifiers.contains(UInt32(units[j])) { convert = true }
+                if start > 0 && units[start - 1] == UInt64(Normalizer.di) { convert = true }
+            }
+            guard convert, var value = Normalizer.numeralValue(digits: (start..<j).map(digit)) else { continue }
+            let k = UInt64(SearchIndex.wordBase + value.withUTF8 { words.intern($0) })
+            section.add(k << 32 | SearchIndex.noUnit, bits: bits, increment: 0)
+            if start > 0 && units[start - 1] < wordBase { section.add(units[start - 1] << 32 | k, bits: bits, increment: 0) }
+            if j < n && units[j] < wordBase { section.add(k << 32 | units[j], bits: bits, increment: 0) }
+        }
+    }
+
+    /// Records the section's distinct tokens as (token id, posting) pairs.
+    private mutating func endSection(_ sid: Int) {
+        section.drain { key, value in
+            let (s, inserted) = tokens.slot(key)
+            if inserted {
+                tokens.values[s] = UInt32(tokenKeys.count)
+                tokenKeys.append(key)
+            }
+            var mask = value & 7
+            if value >> 8 >= 3 { mask |= FieldBit.frequent }
+            pairTokens.append(tokens.values[s])
+            pairPostings.append(UInt32(sid) << 4 | mask)
+        }
+    }
+
+    /// Groups the postings by token, in a chunk-sized buffer that stays in cache (a stable counting
+    /// sort), and the tokens by partition.
+    private consuming func finish() -> ChunkTokens {
+        let n = pairTokens.count, tokenCount = tokenKeys.count
+        let pairTokens = self.pairTokens.base, pairPostings = self.pairPostings.base
+        var postingStarts = [Int](repeating: 0, count: tokenCount + 1)
+        let postings = [UInt32](unsafeUninitializedCapacity: n) { out, initialized in
+            postingStarts.withUnsafeMutableBufferPointer { starts in
+                for j in 0..<n { starts[Int(pairTokens[j]) + 1] += 1 }
+                for t in 0..<tokenCount { starts[t + 1] += starts[t] }
+                for j in 0..<n {
+                    let t = Int(pairTokens[j])
+                    out[starts[t]] = pairPostings[j]
+                    starts[t] += 1
+                }
+                // Each start has moved on to the next token's: shift them back.
+                for t in stride(from: tokenCount, to: 0, by: -1) { starts[t] = starts[t - 1] }
+                starts[0] = 0
+            }
+            initialized = n
+        }
+        let partitionOf = tokenKeys.map { SearchIndex.partition($0, wordHashes: words.hashes) }
+        var partitionStarts = [Int](repeating: 0, count: SearchIndex.partitionCount + 1)
+        var partitionPostings = [Int](repeating: 0, count: SearchIndex.partitionCount)
+        for (t, p) in partitionOf.enumerated() {
+            partitionStarts[p + 1] += 1
+            partitionPostings[p] += postingStarts[t + 1] - postingStarts[t]
+        }
+        for p in 0..<SearchIndex.partitionCount { partitionStarts[p + 1] += partitionStarts[p] }
+        var fill = partitionStarts
+        var partitionTokens = [UInt32](repeating: 0, count: tokenCount)
+        for (t, p) in partitionOf.enumerated() {
+            partitionTokens[fill[p]] = UInt32(t)
+            fill[p] += 1
+        }
+        return ChunkTokens(words: words, keys: tokenKeys, postingStarts: postingStarts, postings: postings,
+                           partitionStarts: partitionStarts, partitionTokens: partitionTokens,
+                           partitionPostings: partitionPostings)
+    }
+}
