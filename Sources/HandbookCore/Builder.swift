@@ -76,7 +76,9 @@ public struct Builder: Sendable {
         site.pages = transformed.pages
         transformed.pages = []
         // Pages are written into the staging folder as they are rendered; the rest is written in emit.
-        let emitter = Emitter(site: site)
+        var siteWithoutPages = site
+        siteWithoutPages.pages = []  // the emitter must not keep every page's tree alive until the end
+        let emitter = Emitter(site: siteWithoutPages)
         let staging = try emitter.begin()
         do throws(BuildFailure) {
             var files = try timed(.render) { () throws(BuildFailure) in
@@ -86,6 +88,7 @@ public struct Builder: Sendable {
             // The pages (sources and trees) are not needed after render: release them before indexing.
             let pageCount = site.pages.count
             site.pages = []
+            Self.returnFreedMemory()
             let indexFiles = try timed(.index) { () throws(BuildFailure) in indexer(transformed.sections) }
             transformed.sections = []
             files.merge(indexFiles) { $1 }
@@ -110,6 +113,15 @@ public struct Builder: Sendable {
         getrusage(RUSAGE_SELF, &usage)
         #endif
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Hands freed heap pages back to the system (glibc's `malloc_trim`, looked up at run time; elsewhere a
+    /// no-op). The pages' trees are freed in many small pieces that the index's large arrays cannot reuse, and
+    /// without this they would count towards the peak once more.
+    static func returnFreedMemory() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
     }
 
     /// The process's peak resident memory so far.
