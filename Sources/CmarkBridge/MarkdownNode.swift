@@ -73,7 +73,8 @@ public struct MarkdownNode: Sendable, Equatable {
         return result
     }
 
-    private func appendPlainText(to result: inout String) {
+    /// Appends what `plainText` returns, without making a string of its own.
+    public func appendPlainText(to result: inout String) {
         switch kind {
         case .text(let s), .code(let s):
             result += s

@@ -25,19 +25,25 @@ public struct HeadingIDGenerator: Sendable {
 
     /// `第31条 投诉受理` → `第31条`.
     static func clauseID(_ text: String) -> String? {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.count >= 3, scalars[0] == "第" else { return nil }
-        var i = 1
-        while i < scalars.count, ("0"..."9").contains(scalars[i]) { i += 1 }
-        guard i > 1, i < scalars.count, scalars[i] == "条" else { return nil }
-        return String(String.UnicodeScalarView(scalars[0...i]))
+        let scalars = text.unicodeScalars
+        guard scalars.first == "第" else { return nil }
+        var index = scalars.index(after: scalars.startIndex)
+        var digits = 0
+        while index < scalars.endIndex, ("0"..."9").contains(scalars[index]) {
+            digits += 1
+            index = scalars.index(after: index)
+        }
+        guard digits > 0, index < scalars.endIndex, scalars[index] == "条" else { return nil }
+        return String(scalars[...index])
     }
 
     public static func slug(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingDash = false
-        // NFKC folds full-width Latin letters and digits (Ａ１) to ASCII before lowercasing.
-        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
+        // NFKC folds full-width Latin letters and digits (Ａ１) to ASCII before lowercasing. It changes nothing
+        // in ASCII or in the CJK Unified Ideographs block, which is most headings: skip it (and Foundation) then.
+        let plain = text.unicodeScalars.allSatisfy { $0.isASCII || (0x4E00...0x9FFF).contains($0.value) }
+        for scalar in plain ? text.unicodeScalars : text.precomposedStringWithCompatibilityMapping.unicodeScalars {
             let keep = scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal || scalar == "_" || scalar == "-"
             if keep {
                 if pendingDash && !out.isEmpty { out.append("-") }

@@ -63,12 +63,12 @@ struct LinkResolver: Sendable {
 
     /// Resolves `../a/b.md` against the folder of `page`; the result has no `.` or `..` parts.
     static func normalize(_ path: String, relativeTo page: String) -> String {
-        var parts = path.hasPrefix("/") ? [] : page.split(separator: "/").dropLast().map(String.init)
+        var parts: [Substring] = path.hasPrefix("/") ? [] : Array(page.split(separator: "/").dropLast())
         for part in path.split(separator: "/") {
             switch part {
             case ".": continue
             case "..": if !parts.isEmpty { parts.removeLast() }
-            default: parts.append(String(part))
+            default: parts.append(part)
             }
         }
         return parts.joined(separator: "/")

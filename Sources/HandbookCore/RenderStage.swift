@@ -303,9 +303,13 @@ struct NavigationHTML: Sendable {
             if pagesShown.lowerBound > 0 {
                 children += moreItem("navEarlier", left: pagesShown.lowerBound, url: pages[others[pagesShown.lowerBound - 1]].outputPath, root: root, chapterLevel: false)
             }
+            let items = pageItems[root]
             for index in others[pagesShown] {
-                children += index == page || pageItems[root]?[index] == nil
-                    ? Self.pageItem(theme, pages[index], root: root, current: index == page) : pageItems[root]![index]!
+                if index != page, let item = items?[index] {
+                    children += item
+                } else {
+                    children += Self.pageItem(theme, pages[index], root: root, current: index == page)
+                }
             }
             if pagesShown.upperBound < others.count {
                 children += moreItem("navLater", left: others.count - pagesShown.upperBound, url: pages[others[pagesShown.upperBound]].outputPath, root: root, chapterLevel: false)

@@ -323,19 +323,24 @@ struct Transformer {
     static func sections(of page: Page, blockTexts: [Int: String]) -> [IndexedSection] {
         guard let tree = page.tree else { return [] }
         var sections: [IndexedSection] = []
-        var current = IndexedSection(pageTitle: page.title, heading: page.title, anchor: "", pageOutputPath: page.outputPath,
+        let outputPath = page.outputPath
+        var current = IndexedSection(pageTitle: page.title, heading: page.title, anchor: "", pageOutputPath: outputPath,
                                      text: page.frontMatter.summary ?? "")
         var blockNumber = 0
         for child in tree.children {
             if case .heading(let level) = child.kind, level <= 3 {
                 if !current.text.isEmpty || current.anchor.isEmpty { sections.append(current) }
                 current = IndexedSection(pageTitle: page.title, heading: page.headings.first { $0.id == child.anchor }?.text ?? child.plainText,
-                                         anchor: child.anchor ?? "", pageOutputPath: page.outputPath, text: "")
+                                         anchor: child.anchor ?? "", pageOutputPath: outputPath, text: "")
                 continue
             }
-            var text = child.plainText
-            Self.generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &text)
-            if !text.isEmpty { current.text += (current.text.isEmpty ? "" : " ") + text }
+            // Append the block's text in place, a space before it when there is text already.
+            let hadText = !current.text.isEmpty
+            if hadText { current.text += " " }
+            let start = current.text.utf8.count
+            child.appendPlainText(to: &current.text)
+            Self.generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &current.text)
+            if hadText, current.text.utf8.count == start { current.text.removeLast() }
         }
         sections.append(current)
         return sections
