@@ -103,7 +103,9 @@ struct PageRenderer {
         let links = plan.links, navigation = plan.navigation, assetsByLanguage = plan.assetsByLanguage
         var files: [String: String] = [:]
         let allNav = Self.chapterList(plan.chapters)
-        for extra in extraPages {
+        nonisolated(unsafe) let sharedNav = allNav  // read-only from here on
+        let rendered = extraPages.parallelMap { extra -> (String, String) in
+            let allNav = sharedNav
             let root = String(repeating: "../", count: extra.path.split(separator: "/").count - 1)
             var context = Self.baseContext(config: config, strings: strings, root: root, links: links)
             var pageContext: [String: Any] = ["title": extra.title, "path": extra.path]
@@ -115,8 +117,9 @@ struct PageRenderer {
             context["navHTML"] = navigation.html(forPage: nil, chapter: nil, root: root)
             context["scripts"] = (assetsByLanguage[extra.language]?.scripts ?? []).map { ["src": $0] }
             context["styles"] = (assetsByLanguage[extra.language]?.styles ?? []).map { ["href": $0] }
-            files[extra.path] = theme.render("page", context)
+            return (extra.path, theme.render("page", context))
         }
+        for (path, html) in rendered { files[path] = html }
 
         var home = Self.baseContext(config: config, strings: strings, root: "", links: links)
         home["page"] = ["title": config.title, "path": "index.html"]
