@@ -55,10 +55,17 @@ public struct SourceText: Sendable {
     private let bytes: [UInt8]
 
     public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// From the file's UTF-8 bytes as read (no copy of its own).
+    public init(path: String, bytes: [UInt8]) {
         self.path = path
-        self.bytes = Array(text.utf8)
+        self.bytes = bytes
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        bytes.withUnsafeBufferPointer { buffer in
+            for offset in 0..<buffer.count where buffer[offset] == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        }
         self.lineStarts = starts
     }
 

@@ -79,19 +79,52 @@ enum SiteLoader {
     /// Reads one page: its text, front matter and body (`path` relative to the content folder).
     static func loadPage(_ path: String, contentDir: URL, contentDirectory: String) -> Result<Page, BuildFailure> {
         let display = contentDirectory + "/" + path
-        guard let data = FileManager.default.contents(atPath: contentDir.appendingPathComponent(path).path),
-              let text = String(data: data, encoding: .utf8) else {
+        guard var bytes = readFile(contentDir.path + "/" + path) else {
+            return .failure(BuildFailure([Diagnostic(stage: .load, file: display, message: "cannot read the file", hint: "check its permissions")]))
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a byte order mark is not text
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(BuildFailure([Diagnostic(stage: .load, file: display, message: "the file is not valid UTF-8 text", hint: "save it as UTF-8")]))
         }
-        let normalized = text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        let hasCR = bytes.contains(0x0D)
+        let normalized = hasCR ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
         let (yaml, body, _) = FrontMatter.split(normalized)
         do throws(BuildFailure) {
             let matter = try FrontMatter.parse(yaml, file: display)
-            return .success(Page(sourcePath: path, displayPath: display, source: SourceText(path: display, text: normalized),
-                                 frontMatter: matter, body: body))
+            let source = hasCR ? SourceText(path: display, text: normalized) : SourceText(path: display, bytes: bytes)
+            return .success(Page(sourcePath: path, displayPath: display, source: source, frontMatter: matter, body: body))
         } catch {
             return .failure(error)
         }
+    }
+
+    /// A file's bytes, read with plain POSIX calls (one copy; Foundation's `Data` and `String(data:)` made three).
+    static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, count in
+            while count < buffer.count {
+                let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if n < 0, errno == EINTR { continue }
+                if n < 0 { failed = true }
+                if n <= 0 { break }
+                count += n
+            }
+        }
+        // A file that grew since `fstat`: read the rest too.
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while !failed {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { failed = true }
+            if n <= 0 { break }
+            bytes += chunk[..<n]
+        }
+        return failed ? nil : bytes
     }
 
     /// Reads a company calendar: `daysOff: [YYYY-MM-DD, …]`.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HandbookCore
 
@@ -72,6 +73,36 @@ struct FrontMatterTests {
     @Test func allKeys() throws {
         let matter = try FrontMatter.parse("title: 投诉\norder: 5\nid: complaints\nsummary: 摘要\nowner: 客服部\neffective: 2025-01-01\nversion: \"1.2\"", file: "a.md")
         #expect(matter == FrontMatter(title: "投诉", order: 5, id: "complaints", summary: "摘要", owner: "客服部", effective: "2025-01-01", version: "1.2"))
+    }
+}
+
+/// Reading a page from disk: a byte order mark is dropped, CRLF becomes LF, bytes that are not UTF-8 are an error.
+struct PageFileTests {
+    static func load(_ bytes: [UInt8]) throws -> Result<Page, BuildFailure> {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hb-page-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(bytes).write(to: folder.appendingPathComponent("a.md"))
+        return SiteLoader.loadPage("a.md", contentDir: folder, contentDirectory: "content")
+    }
+
+    @Test func byteOrderMarkAndLineEndings() throws {
+        let text = "---\r\ntitle: 甲\r\n---\r\n\r\n# 标题\r\n"
+        let page = try Self.load([0xEF, 0xBB, 0xBF] + Array(text.utf8)).get()
+        #expect(page.frontMatter.title == "甲")
+        #expect(page.body == "\n\n\n\n# 标题\n")
+        #expect(page.source.characterColumn(line: 5, byteColumn: 6) == 4)  // 标 ends at byte 5 of "# 标题": character 3
+        let plain = try Self.load(Array("---\ntitle: 乙\n---\n正文\n".utf8)).get()
+        #expect(plain.frontMatter.title == "乙" && plain.body == "\n\n\n正文\n")
+    }
+
+    @Test func invalidUTF8IsAnError() throws {
+        guard case .failure(let failure) = try Self.load(Array("---\ntitle: x\n---\n".utf8) + [0xFF, 0xFE, 0x41]) else {
+            Issue.record("invalid UTF-8 was accepted")
+            return
+        }
+        #expect(failure.diagnostics.first?.message == "the file is not valid UTF-8 text")
+        #expect(failure.diagnostics.first?.file == "content/a.md")
     }
 }
 
