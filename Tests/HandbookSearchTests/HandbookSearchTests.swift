@@ -435,6 +435,18 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         }
     }
 
+    /// Strings that are canonically equivalent (`==`) but have other scalars, so other tokens: a
+    /// breadcrumb like that is still tokenised, while pages are still told apart as by `==`.
+    @Test func canonicallyEquivalentTitlesMatchTheReferenceImplementation() {
+        let composed = "Café 第三条", decomposed = "Cafe\u{301} 第三条"
+        let sections = [
+            SearchSection(pageTitle: composed, heading: "规定", breadcrumb: decomposed, url: "a.html", text: "内容"),
+            SearchSection(pageTitle: decomposed, heading: "规定", breadcrumb: decomposed + " » 规定", url: "b.html", text: "内容"),
+            SearchSection(pageTitle: composed, heading: "x", breadcrumb: composed + " » x", url: "c.html", text: "y"),
+        ]
+        #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(sections)) == 0xA6F9_AE4E_518B_8B05)
+    }
+
     /// Strings that need escaping (quotes, backslashes, control characters, U+2028/2029) next to
     /// ones that only look like it (other E2 sequences), and full-width and Latin-1 letters.
     @Test func escapedFilesMatchTheReferenceImplementation() {
