@@ -51,9 +51,12 @@ struct ChunkTokens {
     var words: WordTable
     /// Token keys by chunk-local token id, in order of first appearance.
     var keys: [UInt64]
-    /// Token t's postings are `postings[postingStarts[t]..<postingStarts[t + 1]]`, in section order.
+    /// The id of the chunk's first section.
+    var firstSection: Int
+    /// Token t's postings are `postings[postingStarts[t]..<postingStarts[t + 1]]`, in section order,
+    /// with section ids relative to `firstSection` (so 16 bits hold them: chunkSize ≤ 4096).
     var postingStarts: [Int]
-    var postings: [UInt32]
+    var postings: [UInt16]
     /// The token ids of partition p (`SearchIndex.partition`) are
     /// `partitionTokens[partitionStarts[p]..<partitionStarts[p + 1]]`, ascending.
     var partitionStarts: [Int]
@@ -216,7 +219,7 @@ struct ChunkIndexer: ~Copyable {
     private var tokenKeys: [UInt64] = []
     /// Each section's distinct tokens as (token id, posting), in section order.
     private var pairTokens = FlatBuffer<UInt32>(capacity: 1 << 16)
-    private var pairPostings = FlatBuffer<UInt32>(capacity: 1 << 16)
+    private var pairPostings = FlatBuffer<UInt16>(capacity: 1 << 16)
     /// Room for the unit keys of the segment being read.
     private var units = FlatBuffer<UInt64>(capacity: 256)
     /// UTF-8 of the word unit being read.
@@ -226,13 +229,17 @@ struct ChunkIndexer: ~Copyable {
     private var bits: UInt32 = 0
     private var increment: UInt32 = 0
 
-    private init() {}
+    private let firstSection: Int
+
+    private init(firstSection: Int) {
+        self.firstSection = firstSection
+    }
 
     /// Tokenises `sections[range]`, numbering sections by their place in the whole list, and
     /// initialises `docs[range]`.
     static func index(_ sections: [SearchSection], range: Range<Int>, maxTextLength: Int,
                       docs: UnsafeMutablePointer<IndexedDoc>) -> ChunkTokens {
-        var indexer = ChunkIndexer()
+        var indexer = ChunkIndexer(firstSection: range.lowerBound)
         for sid in range {
             let s = sections[sid]
             indexer.add(s.pageTitle, bits: FieldBit.title, maxScalars: 0)
@@ -409,7 +416,7 @@ struct ChunkIndexer: ~Copyable {
             var mask = value & 7
             if value >> 8 >= 3 { mask |= FieldBit.frequent }
             pairTokens.append(tokens.values[s])
-            pairPostings.append(UInt32(sid) << 4 | mask)
+            pairPostings.append(UInt16(sid - firstSection) << 4 | UInt16(mask))
         }
     }
 
@@ -419,7 +426,7 @@ struct ChunkIndexer: ~Copyable {
         let n = pairTokens.count, tokenCount = tokenKeys.count
         let pairTokens = self.pairTokens.base, pairPostings = self.pairPostings.base
         var postingStarts = [Int](repeating: 0, count: tokenCount + 1)
-        let postings = [UInt32](unsafeUninitializedCapacity: n) { out, initialized in
+        let postings = [UInt16](unsafeUninitializedCapacity: n) { out, initialized in
             postingStarts.withUnsafeMutableBufferPointer { starts in
                 for j in 0..<n { starts[Int(pairTokens[j]) + 1] += 1 }
                 for t in 0..<tokenCount { starts[t + 1] += starts[t] }
@@ -448,7 +455,7 @@ struct ChunkIndexer: ~Copyable {
             partitionTokens[fill[p]] = UInt32(t)
             fill[p] += 1
         }
-        return ChunkTokens(words: words, keys: tokenKeys, postingStarts: postingStarts, postings: postings,
+        return ChunkTokens(words: words, keys: tokenKeys, firstSection: firstSection, postingStarts: postingStarts, postings: postings,
                            partitionStarts: partitionStarts, partitionTokens: partitionTokens,
                            partitionPostings: partitionPostings)
     }
