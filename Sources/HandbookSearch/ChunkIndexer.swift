@@ -20,6 +20,11 @@ func utf8Scalar(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (value: UInt32, le
     return ((b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F), 4)
 }
 
+/// Whether two strings have the same UTF-8 bytes (`==` tells canonically equivalent ones equal).
+func sameUTF8(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+}
+
 /// Appends the UTF-8 encoding of scalar `v`.
 @inline(__always)
 func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
@@ -46,9 +51,12 @@ struct ChunkTokens {
     var words: WordTable
     /// Token keys by chunk-local token id, in order of first appearance.
     var keys: [UInt64]
-    /// Token t's postings are `postings[postingStarts[t]..<postingStarts[t + 1]]`, in section order.
+    /// The id of the chunk's first section.
+    var firstSection: Int
+    /// Token t's postings are `postings[postingStarts[t]..<postingStarts[t + 1]]`, in section order,
+    /// with section ids relative to `firstSection` (so 16 bits hold them: chunkSize ≤ 4096).
     var postingStarts: [Int]
-    var postings: [UInt32]
+    var postings: [UInt16]
     /// The token ids of partition p (`SearchIndex.partition`) are
     /// `partitionTokens[partitionStarts[p]..<partitionStarts[p + 1]]`, ascending.
     var partitionStarts: [Int]
@@ -211,7 +219,7 @@ struct ChunkIndexer: ~Copyable {
     private var tokenKeys: [UInt64] = []
     /// Each section's distinct tokens as (token id, posting), in section order.
     private var pairTokens = FlatBuffer<UInt32>(capacity: 1 << 16)
-    private var pairPostings = FlatBuffer<UInt32>(capacity: 1 << 16)
+    private var pairPostings = FlatBuffer<UInt16>(capacity: 1 << 16)
     /// Room for the unit keys of the segment being read.
     private var units = FlatBuffer<UInt64>(capacity: 256)
     /// UTF-8 of the word unit being read.
@@ -221,19 +229,24 @@ struct ChunkIndexer: ~Copyable {
     private var bits: UInt32 = 0
     private var increment: UInt32 = 0
 
-    private init() {}
+    private let firstSection: Int
+
+    private init(firstSection: Int) {
+        self.firstSection = firstSection
+    }
 
     /// Tokenises `sections[range]`, numbering sections by their place in the whole list, and
     /// initialises `docs[range]`.
     static func index(_ sections: [SearchSection], range: Range<Int>, maxTextLength: Int,
                       docs: UnsafeMutablePointer<IndexedDoc>) -> ChunkTokens {
-        var indexer = ChunkIndexer()
+        var indexer = ChunkIndexer(firstSection: range.lowerBound)
         for sid in range {
             let s = sections[sid]
             indexer.add(s.pageTitle, bits: FieldBit.title, maxScalars: 0)
             // The usual breadcrumbs, the title itself or "title » heading", have no token that the title
             // and heading lack ("»" breaks segments) and no word in another order: skip reading them again.
-            if s.breadcrumb == s.pageTitle {
+            // (Byte for byte: canonically equal strings can have other scalars, so other tokens.)
+            if sameUTF8(s.breadcrumb, s.pageTitle) {
                 indexer.add(s.heading, bits: FieldBit.heading, maxScalars: 0)
             } else if isTitleAndHeading(s.breadcrumb, s.pageTitle, s.heading) {
                 indexer.add(s.heading, bits: FieldBit.heading | FieldBit.title, maxScalars: 0)
@@ -403,7 +416,7 @@ struct ChunkIndexer: ~Copyable {
             var mask = value & 7
             if value >> 8 >= 3 { mask |= FieldBit.frequent }
             pairTokens.append(tokens.values[s])
-            pairPostings.append(UInt32(sid) << 4 | mask)
+            pairPostings.append(UInt16(sid - firstSection) << 4 | UInt16(mask))
         }
     }
 
@@ -413,7 +426,7 @@ struct ChunkIndexer: ~Copyable {
         let n = pairTokens.count, tokenCount = tokenKeys.count
         let pairTokens = self.pairTokens.base, pairPostings = self.pairPostings.base
         var postingStarts = [Int](repeating: 0, count: tokenCount + 1)
-        let postings = [UInt32](unsafeUninitializedCapacity: n) { out, initialized in
+        let postings = [UInt16](unsafeUninitializedCapacity: n) { out, initialized in
             postingStarts.withUnsafeMutableBufferPointer { starts in
                 for j in 0..<n { starts[Int(pairTokens[j]) + 1] += 1 }
                 for t in 0..<tokenCount { starts[t + 1] += starts[t] }
@@ -442,7 +455,7 @@ struct ChunkIndexer: ~Copyable {
             partitionTokens[fill[p]] = UInt32(t)
             fill[p] += 1
         }
-        return ChunkTokens(words: words, keys: tokenKeys, postingStarts: postingStarts, postings: postings,
+        return ChunkTokens(words: words, keys: tokenKeys, firstSection: firstSection, postingStarts: postingStarts, postings: postings,
                            partitionStarts: partitionStarts, partitionTokens: partitionTokens,
                            partitionPostings: partitionPostings)
     }

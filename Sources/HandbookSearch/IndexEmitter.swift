@@ -146,7 +146,8 @@ enum IndexEmitter {
         /// written straight into the String's storage.
         func json<Positions: Collection<Int>>(_ positions: Positions, between head: String = "", and tail: String = "") -> String {
             var head = head, tail = tail
-            let size = positions.reduce(head.utf8.count + tail.utf8.count + 1) { r, position in
+            // Braces, plus entries with a separator each (one more than needed).
+            let size = positions.reduce(head.utf8.count + tail.utf8.count + 2) { r, position in
                 let b = batches[position / TokenEntries.batchSize], i = position % TokenEntries.batchSize
                 return r + b.ends[i] - (i == 0 ? 0 : b.ends[i - 1]) + 1
             }

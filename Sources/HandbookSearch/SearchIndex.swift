@@ -55,7 +55,8 @@ struct SearchIndex {
     static let wordBase: UInt32 = 0x40000
     static let noUnit: UInt64 = 0xFFFF_FFFF
 
-    /// Sections are tokenised in chunks of this many, in parallel.
+    /// Sections are tokenised in chunks of this many, in parallel. At most 4096: a chunk keeps its
+    /// postings in 16 bits, section ids relative to the chunk's first.
     static let chunkSize = 1024
     /// Pairs are grouped into this many partitions for phase two.
     static let partitionBits: UInt64 = 6
@@ -247,16 +248,13 @@ struct PartitionTokens {
         ranges = (0..<keys.count).map { fill[$0]..<fill[$0 + 1] }
         var k = 0
         for chunk in chunks {
+            let offset = UInt32(chunk.firstSection) << 4
             chunk.postings.withUnsafeBufferPointer { postings in
                 for t in chunk.partitionTokens[chunk.partitionStarts[p]..<chunk.partitionStarts[p + 1]] {
                     let g = Int(tokenOf[k])
                     let run = chunk.postingStarts[Int(t)]..<chunk.postingStarts[Int(t) + 1]
-                    if run.count > 16 {
-                        (out.baseAddress! + fill[g]).initialize(from: postings.baseAddress! + run.lowerBound, count: run.count)
-                    } else {
-                        // Most runs are short, often one posting: a plain loop beats calling memmove.
-                        for j in run { out[fill[g] + j - run.lowerBound] = postings[j] }
-                    }
+                    let destination = out.baseAddress! + fill[g] - run.lowerBound
+                    for j in run { destination[j] = offset + UInt32(postings[j]) }
                     fill[g] += run.count
                     k += 1
                 }

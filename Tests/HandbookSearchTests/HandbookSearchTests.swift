@@ -416,6 +416,37 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(many)) == 0xE1DB_5474_43C7_0C64)
     }
 
+    /// No sections, sections without a single token, a shard with no tokens, more shards than tokens.
+    @Test func edgeCasesMatchTheReferenceImplementation() {
+        let blank = SearchSection(pageTitle: "", heading: "", breadcrumb: "", url: "", text: "")
+        let punctuation = SearchSection(pageTitle: "，", heading: "。", breadcrumb: "——", url: "a.html", text: " ！？ \n ")
+        let one = SearchSection(pageTitle: "P", heading: "h", breadcrumb: "P » h", url: "p.html", text: "第三条 一")
+        let few = (0..<40).map { i in SearchSection(pageTitle: "页\(i)", heading: "节\(i)", breadcrumb: "x", url: "\(i)", text: "内容\(i)") }
+        let cases: [(SearchIndexOutput, UInt64)] = [
+            (SearchIndexBuilder.build([]), 0xF42A_5899_2C02_D07B),
+            (SearchIndexBuilder.build([blank, blank]), 0x823E_5DCB_A2B4_DA41),
+            (SearchIndexBuilder.build([punctuation]), 0x79A1_3983_CA2A_E052),
+            (SearchIndexBuilder.build([punctuation, blank, punctuation], shardThreshold: 0), 0x6A33_FCDA_18B6_B333),
+            (SearchIndexBuilder.build([one, punctuation], shardThreshold: 1), 0x8464_8C83_D373_79C0),
+            (SearchIndexBuilder.build(few, shardThreshold: 0), 0xF410_D153_9AAD_D1E9),
+        ]
+        for (n, (out, expected)) in cases.enumerated() {
+            #expect(ByteIdentityTests.digest(out) == expected, "case \(n)")
+        }
+    }
+
+    /// Strings that are canonically equivalent (`==`) but have other scalars, so other tokens: a
+    /// breadcrumb like that is still tokenised, while pages are still told apart as by `==`.
+    @Test func canonicallyEquivalentTitlesMatchTheReferenceImplementation() {
+        let composed = "Café 第三条", decomposed = "Cafe\u{301} 第三条"
+        let sections = [
+            SearchSection(pageTitle: composed, heading: "规定", breadcrumb: decomposed, url: "a.html", text: "内容"),
+            SearchSection(pageTitle: decomposed, heading: "规定", breadcrumb: decomposed + " » 规定", url: "b.html", text: "内容"),
+            SearchSection(pageTitle: composed, heading: "x", breadcrumb: composed + " » x", url: "c.html", text: "y"),
+        ]
+        #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(sections)) == 0xA6F9_AE4E_518B_8B05)
+    }
+
     /// Strings that need escaping (quotes, backslashes, control characters, U+2028/2029) next to
     /// ones that only look like it (other E2 sequences), and full-width and Latin-1 letters.
     @Test func escapedFilesMatchTheReferenceImplementation() {
