@@ -263,19 +263,16 @@ struct ChunkIndexer: ~Copyable {
         return indexer.finish()
     }
 
-    /// Whether `breadcrumb` is `title + " » " + heading`.
+    /// Whether `breadcrumb` is `title + " » " + heading`, byte for byte.
     private static func isTitleAndHeading(_ breadcrumb: String, _ title: String, _ heading: String) -> Bool {
-        let separator: [UInt8] = [0x20, 0xC2, 0xBB, 0x20]  // " » "
-        guard breadcrumb.utf8.count == title.utf8.count + separator.count + heading.utf8.count else { return false }
+        let t = title.utf8.count
+        guard breadcrumb.utf8.count == t + 4 + heading.utf8.count else { return false }
         var crumb = breadcrumb, title = title, heading = heading
         return crumb.withUTF8 { c in
-            title.withUTF8 { t in
-                heading.withUTF8 { h in
-                    c.prefix(t.count).elementsEqual(t)
-                        && c[t.count..<(t.count + separator.count)].elementsEqual(separator)
-                        && c.suffix(h.count).elementsEqual(h)
-                }
-            }
+            // " » " is 20 C2 BB 20.
+            c[t] == 0x20 && c[t + 1] == 0xC2 && c[t + 2] == 0xBB && c[t + 3] == 0x20
+                && title.withUTF8 { c.prefix(t).elementsEqual($0) }
+                && heading.withUTF8 { c.suffix($0.count).elementsEqual($0) }
         }
     }
 
@@ -455,8 +452,8 @@ struct ChunkIndexer: ~Copyable {
             partitionTokens[fill[p]] = UInt32(t)
             fill[p] += 1
         }
-        return ChunkTokens(words: words, keys: tokenKeys, firstSection: firstSection, postingStarts: postingStarts, postings: postings,
-                           partitionStarts: partitionStarts, partitionTokens: partitionTokens,
-                           partitionPostings: partitionPostings)
+        return ChunkTokens(words: words, keys: tokenKeys, firstSection: firstSection,
+                           postingStarts: postingStarts, postings: postings, partitionStarts: partitionStarts,
+                           partitionTokens: partitionTokens, partitionPostings: partitionPostings)
     }
 }

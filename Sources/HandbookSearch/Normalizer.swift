@@ -15,6 +15,9 @@
 // 5. Tokens: every unit alone (unigram), and every adjacent pair of units at least one of which is CJK
 //    (bigram, the two unit strings concatenated). A query term of one unit looks up that unit; a longer
 //    term looks up its bigrams (plus any word unit that is in no bigram).
+//
+// ChunkIndexer.swift applies the same rules to index text, on UTF-8 bytes: a change here must be made
+// there too (HandbookSearchTests compares the two on random text).
 
 struct Unit: Equatable {
     /// The CJK scalar value, or 0 for a word unit.

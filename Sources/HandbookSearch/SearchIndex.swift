@@ -58,7 +58,7 @@ struct SearchIndex {
     /// Sections are tokenised in chunks of this many, in parallel. At most 4096: a chunk keeps its
     /// postings in 16 bits, section ids relative to the chunk's first.
     static let chunkSize = 1024
-    /// Pairs are grouped into this many partitions for phase two.
+    /// Chunk tokens are grouped into this many partitions, by content, for phase two.
     static let partitionBits: UInt64 = 6
     static let partitionCount = 1 << partitionBits
 

@@ -385,6 +385,64 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
     }
 }
 
+// MARK: - The indexer against Normalizer
+
+@Suite struct IndexerTests {
+    /// Token → postings as the straightforward indexer computes them: Normalizer.segments and
+    /// canonical per field, a Dictionary of token strings per section.
+    static func referencePostings(_ sections: [SearchSection]) -> [String: [UInt32]] {
+        var result: [String: [UInt32]] = [:]
+        for (sid, section) in sections.enumerated() {
+            var local: [String: UInt32] = [:]
+            func add(_ token: String, _ bit: UInt32, _ increment: UInt32) {
+                local[token] = local[token].map { ($0 | bit) &+ increment } ?? bit | increment
+            }
+            func addSegment(_ segment: [HandbookSearch.Unit], _ bit: UInt32, counting: Bool) {
+                let increment: UInt32 = counting ? 0x100 : 0
+                for (i, u) in segment.enumerated() {
+                    add(u.string, bit, increment)
+                    if i > 0 && (segment[i - 1].isHan || u.isHan) { add(segment[i - 1].string + u.string, bit, increment) }
+                }
+            }
+            for (text, bit) in [(section.pageTitle, FieldBit.title), (section.breadcrumb, FieldBit.title),
+                                (section.heading, FieldBit.heading), (section.text, FieldBit.body)] {
+                for segment in Normalizer.segments(text, query: false) {
+                    addSegment(segment, bit, counting: bit == FieldBit.body)
+                    if let canonical = Normalizer.canonical(segment) { addSegment(canonical, bit, counting: false) }
+                }
+            }
+            for (token, value) in local {
+                result[token, default: []].append(UInt32(sid) << 4 | value & 7 | (value >> 8 >= 3 ? FieldBit.frequent : 0))
+            }
+        }
+        return result
+    }
+
+    /// Random text over every character class (CJK numerals and classifiers, 第, Latin and full-width
+    /// letters, digits, white space, punctuation, zero-width characters, kana, Hangul, supplementary
+    /// ideographs), in sections of several chunks, with breadcrumbs of the usual forms and others.
+    @Test func indexHasTheTokensOfNormalizer() {
+        let alphabet = Array("一二三四五六七八九十百千万零〇两第个天条年客户投诉合同aBcZé0123ＡＢ１２ÀÉß×÷Ā  \u{3000}\t\n，。,.!»\u{200B}\u{AD}カタ한𠀋")
+        var rng: UInt64 = 7
+        func random(_ n: Int) -> Int {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: rng >> 33) % n
+        }
+        func text(_ maxLength: Int) -> String { String((0..<random(maxLength + 1)).map { _ in alphabet[random(alphabet.count)] }) }
+        let sections = (0..<(SearchIndex.chunkSize * 2 + 300)).map { i in
+            let title = text(8), heading = text(8)
+            let breadcrumb = [title, title + " » " + heading, text(12)][random(3)]
+            return SearchSection(pageTitle: title, heading: heading, breadcrumb: breadcrumb, url: "\(i).html", text: text(120))
+        }
+        let engine = SearchEngine(sections)
+        let expected = IndexerTests.referencePostings(sections)
+        #expect(engine.tokens.count == expected.count)
+        for (token, postings) in expected where engine.tokens[token] != postings {
+            Issue.record("\(token): \(String(describing: engine.tokens[token])) != \(postings)")
+        }
+    }
+}
+
 // MARK: - Byte identity
 
 @Suite struct ByteIdentityTests {
