@@ -9,7 +9,7 @@ public enum SearchIndexing {
     }
 
     public static func entries(for sections: [IndexedSection]) -> [SearchSection] {
-        sections.map { section in
+        sections.parallelMap { section in
             SearchSection(pageTitle: section.pageTitle, heading: section.heading,
                           breadcrumb: section.anchor.isEmpty ? section.pageTitle : "\(section.pageTitle) » \(section.heading)",
                           url: section.anchor.isEmpty ? section.pageOutputPath : "\(section.pageOutputPath)#\(section.anchor)",
