@@ -19,7 +19,6 @@ import pathlib
 import queue
 import random
 import re
-import resource
 import shutil
 import signal
 import socket
