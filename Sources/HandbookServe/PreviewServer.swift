@@ -122,11 +122,12 @@ public final class PreviewServer: Sendable {
             }
             while true {
                 let woken = notifier.wait(timeout: options.pollInterval)
-                guard var change = watcher.poll(contentDirectory: paths.contentDirectory) else { continue }
+                // Woken by inotify: look only at the folders it named (a full poll of 5,000 files takes ms).
+                guard var change = watcher.poll(contentDirectory: paths.contentDirectory, only: woken) else { continue }
                 let detected = Date()
                 // Debounce when polling: a save may touch several files; take what is written within one more
                 // short look. (inotify wakes on completed writes, and every further one wakes it again.)
-                if !woken {
+                if woken == nil {
                     Thread.sleep(forTimeInterval: 0.005)
                     if let more = watcher.poll(contentDirectory: paths.contentDirectory) {
                         change.pages.formUnion(more.pages)

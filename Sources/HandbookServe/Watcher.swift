@@ -204,8 +204,9 @@ public final class TreeWatcher {
         #endif
     }
 
-    /// What changed since the last poll (nil: nothing).
-    public func poll(contentDirectory: URL) -> WatchedChange? {
+    /// What changed since the last poll (nil: nothing). With `only`, just those folders are looked at (the
+    /// ones inotify named), and the single files only when their folder is among them.
+    public func poll(contentDirectory: URL, only: Set<String>? = nil) -> WatchedChange? {
         let before = snapshot
         var changed = Set<String>()
         var newest = 0.0
@@ -213,6 +214,7 @@ public final class TreeWatcher {
         var info = stat()
         for f in tree.indices {
             let folder = tree[f]
+            if let only, !only.contains(folder.path) { continue }
             let now: FileSnapshot.Stamp? = folder.descriptor >= 0 && fstat(folder.descriptor, &info) == 0 ? Self.stamp(info) : nil
             if now != folder.stamp || folder.descriptor < 0 { foldersChanged = true; break }
             for e in folder.entries.indices {
@@ -229,6 +231,7 @@ public final class TreeWatcher {
             if foldersChanged { break }
         }
         for file in singles {
+            if let only, !only.contains(file.deletingLastPathComponent().path) { continue }
             let stamp = FileSnapshot.stamp(file.path)
             if stamp != singleStamps[file.path] {
                 foldersChanged = true
@@ -257,6 +260,8 @@ public final class ChangeNotifier {
     #endif
     /// Folders currently watched.
     public private(set) var watched = 0
+    /// Watch descriptor → folder.
+    private var folders: [Int32: String] = [:]
 
     public init() {
         #if os(Linux)
@@ -283,30 +288,50 @@ public final class ChangeNotifier {
     public func watch(_ folders: [String]) {
         #if os(Linux)
         guard descriptor >= 0 else { return }
-        var count = 0
-        for folder in Set(folders) where inotify_add_watch(descriptor, folder, Self.mask) >= 0 { count += 1 }
-        watched = max(watched, count)
+        for folder in Set(folders) {
+            let wd = inotify_add_watch(descriptor, folder, Self.mask)
+            if wd >= 0 { self.folders[wd] = folder }
+        }
+        watched = self.folders.count
         #endif
     }
 
-    /// Waits until a watched folder changes or `timeout` seconds pass; true when woken by a change.
-    public func wait(timeout: Double) -> Bool {
+    /// Waits until a watched folder changes or `timeout` seconds pass. Returns the folders that changed when
+    /// woken by a change (nil when the time ran out, or when inotify lost events and everything must be polled).
+    public func wait(timeout: Double) -> Set<String>? {
         #if os(Linux)
         if isActive {
             var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&request, 1, Int32(max(1, timeout * 1000))) > 0 else { return false }
-            drain()
-            return true
+            guard poll(&request, 1, Int32(max(1, timeout * 1000))) > 0 else { return nil }
+            return drain()
         }
         #endif
         Thread.sleep(forTimeInterval: timeout)
-        return false
+        return nil
     }
 
     #if os(Linux)
-    private func drain() {
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while buffer.withUnsafeMutableBytes({ read(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+    /// Reads every pending event: the folders they happened in; nil after a queue overflow.
+    private func drain() -> Set<String>? {
+        var changed = Set<String>()
+        var overflow = false
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            var offset = 0
+            buffer.withUnsafeBytes { raw in
+                while offset + MemoryLayout<inotify_event>.size <= count {
+                    let wd = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)
+                    let mask = raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+                    let length = raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)
+                    if mask & UInt32(IN_Q_OVERFLOW) != 0 { overflow = true }
+                    if let folder = folders[wd] { changed.insert(folder) }
+                    offset += MemoryLayout<inotify_event>.size + Int(length)
+                }
+            }
+        }
+        return overflow ? nil : changed
     }
     #endif
 }
