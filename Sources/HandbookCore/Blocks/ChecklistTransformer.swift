@@ -11,11 +11,17 @@ public struct ChecklistTransformer: BlockTransformer {
     public let scripts = ["assets/forms-data.js", "assets/checklist.js"]
     public let styles = ["assets/forms.css"]
 
+    /// JSON Schemas by definition hash: `handbook serve` finishes the blocks again after every edit of a page
+    /// with a block, and encoding every form's schema again was most of that rebuild.
+    private let schemas = TextMemo()
+
     public init() {}
 
     public struct Artifact: Sendable {
         public var definition: ChecklistDefinition
         public var hash: String
+        /// The canonical JSON the hash is taken of, which is also what the data files embed.
+        public var definitionJSON: String
         public var pagePath: String
         public var displayPath: String
         public var line: Int
@@ -30,11 +36,12 @@ public struct ChecklistTransformer: BlockTransformer {
         if !issues.isEmpty {
             throw BuildFailure(issues.map { DefinitionYAML.diagnostic($0, in: node, block: block) })
         }
-        let hash: String
-        do { hash = try definition.canonicalHash() } catch {
+        let json: Data
+        do { json = try Canonical.json(definition) } catch {
             throw BuildFailure([Diagnostic(stage: .transform, file: block.displayPath, line: block.contentLine, message: "cannot encode the checklist: \(error)")])
         }
-        let artifact = Artifact(definition: definition, hash: hash, pagePath: block.pagePath, displayPath: block.displayPath, line: block.contentLine - 1)
+        let artifact = Artifact(definition: definition, hash: SHA256Digest.hex(json), definitionJSON: String(decoding: json, as: UTF8.self),
+                                pagePath: block.pagePath, displayPath: block.displayPath, line: block.contentLine - 1)
         let root = String(repeating: "../", count: block.pagePath.split(separator: "/").count - 1)
         return TransformedBlock(html: Self.staticHTML(definition, root: root), searchText: Self.searchText(definition),
                                 references: DefinitionYAML.references(definition.citeReferences(), in: node, block: block),
@@ -51,9 +58,10 @@ public struct ChecklistTransformer: BlockTransformer {
         let encoded = forms.parallelMap { form -> (entry: String, schemaPath: String, schema: String) in
             let id = form.definition.id
             let cites = ReferenceKey.urls(for: form.definition.citeReferences(), page: form.pagePath, resolved: resolvedCites)
-            let entry = "\(DefinitionYAML.json(id)):{\"definition\":\(DefinitionYAML.json(form.definition)),\"hash\":\(DefinitionYAML.json(form.hash)),"
+            let entry = "\(DefinitionYAML.json(id)):{\"definition\":\(form.definitionJSON),\"hash\":\(DefinitionYAML.json(form.hash)),"
                 + "\"page\":\(DefinitionYAML.json(form.page)),\"cites\":\(DefinitionYAML.json(cites)),\"schema\":\(DefinitionYAML.json("forms/\(id).schema.json"))}"
-            return (entry, "forms/\(id).schema.json", DefinitionYAML.json(form.definition.submissionSchema(hash: form.hash)))
+            let schema = schemas.text(for: form.hash) { DefinitionYAML.json(form.definition.submissionSchema(hash: form.hash)) }
+            return (entry, "forms/\(id).schema.json", schema)
         }
         let entries = encoded.map(\.entry)
         var files: [String: String] = [:]

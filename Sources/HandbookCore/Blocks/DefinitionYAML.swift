@@ -93,3 +93,21 @@ enum DefinitionYAML {
 }
 
 
+
+/// Text remembered by key (a definition's hash, which fixes its canonical JSON and so everything made from it).
+final class TextMemo: @unchecked Sendable {
+    private var texts: [String: String] = [:]
+    private let lock = NSLock()
+
+    func text(for key: String, _ make: () -> String) -> String {
+        lock.lock()
+        let known = texts[key]
+        lock.unlock()
+        if let known { return known }
+        let text = make()
+        lock.lock()
+        texts[key] = text
+        lock.unlock()
+        return text
+    }
+}

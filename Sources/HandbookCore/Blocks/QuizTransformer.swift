@@ -17,6 +17,8 @@ public struct QuizTransformer: BlockTransformer {
         /// The definition the page gets: the full one (self-check) or the exam edition.
         public var published: QuizDefinition
         public var hash: String
+        /// The canonical JSON of `published` (what the hash is taken of, and what the data file embeds).
+        public var publishedJSON: String
         public var pagePath: String
         public var pageTitle: String
         public var displayPath: String
@@ -32,12 +34,13 @@ public struct QuizTransformer: BlockTransformer {
         }
         let exam = config.edition == .exam
         let published = exam ? definition.examEdition() : definition
-        let hash: String
-        do { hash = try published.canonicalHash() } catch {
+        let json: Data
+        do { json = try Canonical.json(published) } catch {
             throw BuildFailure([Diagnostic(stage: .transform, file: block.displayPath, line: block.contentLine, message: "cannot encode the quiz: \(error)")])
         }
         let html = Self.staticHTML(published)
-        let artifact = Artifact(definition: definition, published: published, hash: hash, pagePath: block.pagePath, pageTitle: "",
+        let artifact = Artifact(definition: definition, published: published, hash: SHA256Digest.hex(json),
+                                publishedJSON: String(decoding: json, as: UTF8.self), pagePath: block.pagePath, pageTitle: "",
                                 displayPath: block.displayPath, line: block.contentLine - 1, html: html)
         let inline = exam ? Self.examLink(published, pagePath: block.pagePath) : html
         return TransformedBlock(html: inline, searchText: Self.searchText(published, exam: exam),
@@ -51,7 +54,7 @@ public struct QuizTransformer: BlockTransformer {
         if !problems.isEmpty { throw BuildFailure(problems) }
         let entries = quizzes.parallelMap { quiz -> String in
             let cites = ReferenceKey.urls(for: quiz.definition.citeReferences(), page: quiz.pagePath, resolved: resolvedCites)
-            return "\(DefinitionYAML.json(quiz.definition.id)):{\"definition\":\(DefinitionYAML.json(quiz.published)),"
+            return "\(DefinitionYAML.json(quiz.definition.id)):{\"definition\":\(quiz.publishedJSON),"
                 + "\"hash\":\(DefinitionYAML.json(quiz.hash)),\"cites\":\(DefinitionYAML.json(cites))}"
         }
         return ["assets/quizzes-data.js": """
