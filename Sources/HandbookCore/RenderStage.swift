@@ -229,6 +229,33 @@ struct NavigationHTML: Sendable {
     private let chapterItems: [String: [String]]
     /// root prefix → page index → the page's item when it is not the current one (folder chapters only).
     private let pageItems: [String: [Int: String]]
+    /// root prefix → the chapter items joined, so a sidebar is two slices around the current chapter.
+    private let chapterJoined: [String: JoinedItems]
+    /// root prefix → chapter index → its pages' items (all but the first page) joined.
+    private let pagesJoined: [String: [Int: JoinedItems]]
+    /// Page index → its place among its folder chapter's pages after the first.
+    private let positionInChapter: [Int: Int]
+
+    /// Items joined into one string with where each starts: "every item but one" is two slices, not a loop.
+    struct JoinedItems: Sendable {
+        let text: String
+        let starts: [String.Index]
+
+        init(_ items: [String]) {
+            var text = ""
+            text.reserveCapacity(items.reduce(0) { $0 + $1.utf8.count })
+            var offsets = [0]
+            for item in items {
+                text += item
+                offsets.append(text.utf8.count)
+            }
+            self.text = text
+            self.starts = offsets.map { text.utf8.index(text.startIndex, offsetBy: $0) }
+        }
+
+        var count: Int { starts.count - 1 }
+        subscript(range: Range<Int>) -> Substring { text[starts[range.lowerBound]..<starts[range.upperBound]] }
+    }
 
     init(theme: Theme, chapters: [PageRenderer.Chapter], pages: [Page]) {
         self.theme = theme
@@ -237,14 +264,31 @@ struct NavigationHTML: Sendable {
         let roots = Set(pages.map(\.rootPrefix)).union([""])
         var chapterItems: [String: [String]] = [:]
         var pageItems: [String: [Int: String]] = [:]
+        var chapterJoined: [String: JoinedItems] = [:]
+        var pagesJoined: [String: [Int: JoinedItems]] = [:]
+        var positionInChapter: [Int: Int] = [:]
+        for chapter in chapters where chapter.isFolder {
+            for (position, index) in chapter.pages.dropFirst().enumerated() { positionInChapter[index] = position }
+        }
         let listed = chapters.filter(\.isFolder).flatMap { $0.pages.dropFirst() }
         for root in roots {
-            chapterItems[root] = chapters.parallelMap { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
+            let items = chapters.parallelMap { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
+            chapterItems[root] = items
+            chapterJoined[root] = JoinedItems(items)
             let rendered = listed.parallelMap { index in Self.pageItem(theme, pages[index], root: root, current: false) }
-            pageItems[root] = Dictionary(uniqueKeysWithValues: zip(listed, rendered))
+            let byPage = Dictionary(uniqueKeysWithValues: zip(listed, rendered))
+            pageItems[root] = byPage
+            var joined: [Int: JoinedItems] = [:]
+            for (offset, chapter) in chapters.enumerated() where chapter.isFolder {
+                joined[offset] = JoinedItems(chapter.pages.dropFirst().map { byPage[$0]! })
+            }
+            pagesJoined[root] = joined
         }
         self.chapterItems = chapterItems
         self.pageItems = pageItems
+        self.chapterJoined = chapterJoined
+        self.pagesJoined = pagesJoined
+        self.positionInChapter = positionInChapter
     }
 
     static func chapterItem(_ theme: Theme, _ chapter: PageRenderer.Chapter, root: String, current: Bool, childrenHTML: String?) -> String {
@@ -282,26 +326,53 @@ struct NavigationHTML: Sendable {
     }
 
     func html(forPage page: Int?, chapter current: Int?, root: String) -> String {
-        let cached = chapterItems[root] ?? chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
         let shown = Self.window(count: chapters.count, around: current ?? 0, size: Self.chapterWindow)
+        let currentItem = current.flatMap { current in page.map { currentChapterItem(current, page: $0, root: root) } }
+        // Every chapter shown: the joined items, with the current chapter's item in its place.
+        if shown == chapters.indices, let joined = chapterJoined[root] {
+            guard let current, let currentItem else { return joined.text }
+            var html = ""
+            html.reserveCapacity(joined.text.utf8.count + currentItem.utf8.count)
+            html += joined[0..<current]
+            html += currentItem
+            html += joined[(current + 1)..<joined.count]
+            return html
+        }
+        let cached = chapterItems[root] ?? chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
         var html = ""
-        html.reserveCapacity(cached[shown].reduce(0) { $0 + $1.utf8.count } + (current.map { chapters[$0].pages.count * 256 } ?? 0) + 1024)
+        html.reserveCapacity(cached[shown].reduce(0) { $0 + $1.utf8.count } + (currentItem?.utf8.count ?? 0) + 1024)
         if shown.lowerBound > 0 {
             html += moreItem("navEarlier", left: shown.lowerBound, url: chapters[shown.lowerBound - 1].url, root: root, chapterLevel: true)
         }
         for offset in shown {
-            let chapter = chapters[offset]
-            guard offset == current, let page else {
-                html += cached[offset]
-                continue
+            if offset == current, let currentItem { html += currentItem } else { html += cached[offset] }
+        }
+        if shown.upperBound < chapters.count {
+            html += moreItem("navLater", left: chapters.count - shown.upperBound, url: chapters[shown.upperBound].url, root: root, chapterLevel: true)
+        }
+        return html
+    }
+
+    /// The current chapter's item: expanded, with its pages (a window of them in a very large chapter).
+    private func currentChapterItem(_ current: Int, page: Int, root: String) -> String {
+        let chapter = chapters[current]
+        guard chapter.isFolder else { return Self.chapterItem(theme, chapter, root: root, current: true, childrenHTML: nil) }
+        let count = chapter.pages.count - 1
+        let position = positionInChapter[page]
+        let pagesShown = Self.window(count: count, around: position ?? 0, size: Self.pageWindow)
+        var children = ""
+        if pagesShown == 0..<count, let joined = pagesJoined[root]?[current] {
+            if let position {
+                let item = Self.pageItem(theme, pages[page], root: root, current: true)
+                children.reserveCapacity(joined.text.utf8.count + item.utf8.count)
+                children += joined[0..<position]
+                children += item
+                children += joined[(position + 1)..<joined.count]
+            } else {
+                children = joined.text
             }
-            if !chapter.isFolder {
-                html += Self.chapterItem(theme, chapter, root: root, current: true, childrenHTML: nil)
-                continue
-            }
+        } else {
             let others = Array(chapter.pages.dropFirst())
-            let pagesShown = Self.window(count: others.count, around: others.firstIndex(of: page) ?? 0, size: Self.pageWindow)
-            var children = ""
             children.reserveCapacity(pagesShown.count * 256)
             if pagesShown.lowerBound > 0 {
                 children += moreItem("navEarlier", left: pagesShown.lowerBound, url: pages[others[pagesShown.lowerBound - 1]].outputPath, root: root, chapterLevel: false)
@@ -317,11 +388,7 @@ struct NavigationHTML: Sendable {
             if pagesShown.upperBound < others.count {
                 children += moreItem("navLater", left: others.count - pagesShown.upperBound, url: pages[others[pagesShown.upperBound]].outputPath, root: root, chapterLevel: false)
             }
-            html += Self.chapterItem(theme, chapter, root: root, current: chapter.pages.first == page, childrenHTML: children)
         }
-        if shown.upperBound < chapters.count {
-            html += moreItem("navLater", left: chapters.count - shown.upperBound, url: chapters[shown.upperBound].url, root: root, chapterLevel: true)
-        }
-        return html
+        return Self.chapterItem(theme, chapter, root: root, current: chapter.pages.first == page, childrenHTML: children)
     }
 }
