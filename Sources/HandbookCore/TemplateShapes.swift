@@ -15,7 +15,8 @@ import Mustache
 /// Safety: templates that use what a marker cannot stand in for — transforms such as `{{uppercased(x)}}`,
 /// dynamic partials `{{>*x}}`, changed delimiters — are never compiled (`isCompilable`); and the first context
 /// of every shape is rendered both ways and compared, so a shape whose compiled output differs in any byte
-/// falls back to Mustache for good.
+/// falls back to Mustache for good. Escaping here goes by UTF-8 byte, so a `<` followed by a combining mark is
+/// escaped too (swift-mustache, going by `Character`, leaves that one cluster as it is).
 final class TemplateShapes: @unchecked Sendable {
     private let library: MustacheLibrary
     /// Template name → shape key → compiled template, or nil when the shape must go through Mustache.

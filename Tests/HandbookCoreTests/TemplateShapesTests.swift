@@ -101,6 +101,13 @@ struct TemplateShapesTests {
         #expect(shapes.counts("page") == (0, 0))
     }
 
+    /// A `<` with a combining mark is one `Character`, which swift-mustache does not escape; bytes are escaped here.
+    @Test func escapingByByteCatchesCombiningMarks() {
+        var out = ""
+        MustacheEscaping.append("<\u{0338}script>", to: &out)
+        #expect(out == "&lt;\u{0338}script&gt;")
+    }
+
     @Test func escapingMatchesMustache() throws {
         let (library, _) = try Self.library(["e": "{{v}}"])
         for value in ["", "plain", "<>&\"'", "中文&amp;", "a\r\nb", "x<y>z'"] {
