@@ -18,26 +18,8 @@ struct CLITests {
     }
 
     static func run(_ tool: String, _ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Result {
-        var executable = binDirectory.appendingPathComponent(tool)
-        if !FileManager.default.fileExists(atPath: executable.path) {
-            executable = repo.appendingPathComponent(".build/debug/\(tool)")
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let output = try CLI.run(tool, arguments, in: directory, stdin: stdin)
+        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// A scratch copy of the fixture sites (so builds can write `site/` and tests can tamper with files).
