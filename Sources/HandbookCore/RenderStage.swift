@@ -225,13 +225,9 @@ struct NavigationHTML: Sendable {
     let theme: Theme
     let chapters: [PageRenderer.Chapter]
     let pages: [Page]
-    /// root prefix → chapter index → the chapter's item when it is not the current one.
-    private let chapterItems: [String: [String]]
-    /// root prefix → page index → the page's item when it is not the current one (folder chapters only).
-    private let pageItems: [String: [Int: String]]
-    /// root prefix → the chapter items joined, so a sidebar is two slices around the current chapter.
+    /// root prefix → every chapter's item (not current) joined, so a sidebar is two slices around the current chapter.
     private let chapterJoined: [String: JoinedItems]
-    /// root prefix → chapter index → its pages' items (all but the first page) joined.
+    /// root prefix → chapter index → its pages' items (all but the first page, not current) joined.
     private let pagesJoined: [String: [Int: JoinedItems]]
     /// Page index → its place among its folder chapter's pages after the first.
     private let positionInChapter: [Int: Int]
@@ -262,8 +258,6 @@ struct NavigationHTML: Sendable {
         self.chapters = chapters
         self.pages = pages
         let roots = Set(pages.map(\.rootPrefix)).union([""])
-        var chapterItems: [String: [String]] = [:]
-        var pageItems: [String: [Int: String]] = [:]
         var chapterJoined: [String: JoinedItems] = [:]
         var pagesJoined: [String: [Int: JoinedItems]] = [:]
         var positionInChapter: [Int: Int] = [:]
@@ -272,20 +266,15 @@ struct NavigationHTML: Sendable {
         }
         let listed = chapters.filter(\.isFolder).flatMap { $0.pages.dropFirst() }
         for root in roots {
-            let items = chapters.parallelMap { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
-            chapterItems[root] = items
-            chapterJoined[root] = JoinedItems(items)
+            chapterJoined[root] = JoinedItems(chapters.parallelMap { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) })
             let rendered = listed.parallelMap { index in Self.pageItem(theme, pages[index], root: root, current: false) }
             let byPage = Dictionary(uniqueKeysWithValues: zip(listed, rendered))
-            pageItems[root] = byPage
             var joined: [Int: JoinedItems] = [:]
             for (offset, chapter) in chapters.enumerated() where chapter.isFolder {
                 joined[offset] = JoinedItems(chapter.pages.dropFirst().map { byPage[$0]! })
             }
             pagesJoined[root] = joined
         }
-        self.chapterItems = chapterItems
-        self.pageItems = pageItems
         self.chapterJoined = chapterJoined
         self.pagesJoined = pagesJoined
         self.positionInChapter = positionInChapter
@@ -328,8 +317,11 @@ struct NavigationHTML: Sendable {
     func html(forPage page: Int?, chapter current: Int?, root: String) -> String {
         let shown = Self.window(count: chapters.count, around: current ?? 0, size: Self.chapterWindow)
         let currentItem = current.flatMap { current in page.map { currentChapterItem(current, page: $0, root: root) } }
+        // A folder depth no content page has (a generated page in a folder): its items are made here.
+        let joined = chapterJoined[root]
+            ?? JoinedItems(chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) })
         // Every chapter shown: the joined items, with the current chapter's item in its place.
-        if shown == chapters.indices, let joined = chapterJoined[root] {
+        if shown == chapters.indices {
             guard let current, let currentItem else { return joined.text }
             var html = ""
             html.reserveCapacity(joined.text.utf8.count + currentItem.utf8.count)
@@ -338,14 +330,13 @@ struct NavigationHTML: Sendable {
             html += joined[(current + 1)..<joined.count]
             return html
         }
-        let cached = chapterItems[root] ?? chapters.map { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) }
         var html = ""
-        html.reserveCapacity(cached[shown].reduce(0) { $0 + $1.utf8.count } + (currentItem?.utf8.count ?? 0) + 1024)
+        html.reserveCapacity(joined[shown].utf8.count + (currentItem?.utf8.count ?? 0) + 1024)
         if shown.lowerBound > 0 {
             html += moreItem("navEarlier", left: shown.lowerBound, url: chapters[shown.lowerBound - 1].url, root: root, chapterLevel: true)
         }
         for offset in shown {
-            if offset == current, let currentItem { html += currentItem } else { html += cached[offset] }
+            if offset == current, let currentItem { html += currentItem } else { html += joined[offset..<(offset + 1)] }
         }
         if shown.upperBound < chapters.count {
             html += moreItem("navLater", left: chapters.count - shown.upperBound, url: chapters[shown.upperBound].url, root: root, chapterLevel: true)
@@ -361,7 +352,9 @@ struct NavigationHTML: Sendable {
         let position = positionInChapter[page]
         let pagesShown = Self.window(count: count, around: position ?? 0, size: Self.pageWindow)
         var children = ""
-        if pagesShown == 0..<count, let joined = pagesJoined[root]?[current] {
+        let joined = pagesJoined[root]?[current]
+            ?? JoinedItems(chapter.pages.dropFirst().map { Self.pageItem(theme, pages[$0], root: root, current: false) })
+        if pagesShown == 0..<count {
             if let position {
                 let item = Self.pageItem(theme, pages[page], root: root, current: true)
                 children.reserveCapacity(joined.text.utf8.count + item.utf8.count)
@@ -377,12 +370,11 @@ struct NavigationHTML: Sendable {
             if pagesShown.lowerBound > 0 {
                 children += moreItem("navEarlier", left: pagesShown.lowerBound, url: pages[others[pagesShown.lowerBound - 1]].outputPath, root: root, chapterLevel: false)
             }
-            let items = pageItems[root]
-            for index in others[pagesShown] {
-                if index != page, let item = items?[index] {
-                    children += item
+            for offset in pagesShown {
+                if offset == position {
+                    children += Self.pageItem(theme, pages[page], root: root, current: true)
                 } else {
-                    children += Self.pageItem(theme, pages[index], root: root, current: index == page)
+                    children += joined[offset..<(offset + 1)]
                 }
             }
             if pagesShown.upperBound < others.count {
