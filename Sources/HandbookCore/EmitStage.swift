@@ -87,7 +87,7 @@ struct Emitter {
         let failures = Array(files).parallelMap { entry -> String? in
             Self.write(entry.value, to: stagingPath + "/" + entry.key) ? nil : entry.key
         }
-        if let failed = failures.compactMap({ $0 }).first { throw failure(CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: failed])) }
+        if let failed = failures.compactMap({ $0 }).first { throw cannotWrite(failed) }
         staging.record(files.keys)
     }
 
@@ -166,6 +166,11 @@ struct Emitter {
         for folder in folders.reversed() where rmdir(folder) != 0 {
             try? FileManager.default.removeItem(atPath: folder)  // whatever unlink could not remove
         }
+    }
+
+    /// A file (site-relative path) could not be written.
+    func cannotWrite(_ path: String) -> BuildFailure {
+        failure(CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]))
     }
 
     func failure(_ error: any Error) -> BuildFailure {

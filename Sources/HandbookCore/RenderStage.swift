@@ -139,11 +139,12 @@ struct PageRenderer {
     /// Every file the theme rendered must have content.
     static func checkNotEmpty(_ files: [String: String], themeDirectory: String) throws(BuildFailure) {
         var problems: [Diagnostic] = []
-        for (path, html) in files where html.isEmpty {
-            problems.append(Diagnostic(stage: .render, file: themeDirectory, message: "the theme rendered `\(path)` empty",
-                                       hint: "check the theme's templates"))
-        }
+        for (path, html) in files where html.isEmpty { problems.append(emptyRender(path, themeDirectory: themeDirectory)) }
         if !problems.isEmpty { throw BuildFailure(problems) }
+    }
+
+    static func emptyRender(_ path: String, themeDirectory: String) -> Diagnostic {
+        Diagnostic(stage: .render, file: themeDirectory, message: "the theme rendered `\(path)` empty", hint: "check the theme's templates")
     }
 
     /// Renders every page and keeps them all in memory (`handbook serve` compares them with the last build).
@@ -164,15 +165,12 @@ struct PageRenderer {
     func renderAll(plan: Plan, into staging: Emitter.Staging, emitter: Emitter) throws(BuildFailure) -> [String: String] {
         try emitter.makeFolders(for: plan.pages.map(\.outputPath), in: staging)
         let stagingPath = staging.path
-        let problems = Array(plan.pages.indices).parallelMap { index -> Diagnostic? in
+        let problems = Array(plan.pages.indices).parallelMap { index -> [Diagnostic] in
             let path = plan.pages[index].outputPath
             let html = Self.renderPage(index, plan: plan)
-            if html.isEmpty {
-                return Diagnostic(stage: .render, file: plan.config.themeDirectory, message: "the theme rendered `\(path)` empty",
-                                  hint: "check the theme's templates")
-            }
-            return Emitter.write(html, to: stagingPath + "/" + path) ? nil : emitter.failure(CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])).diagnostics[0]
-        }.compactMap { $0 }
+            if html.isEmpty { return [Self.emptyRender(path, themeDirectory: plan.config.themeDirectory)] }
+            return Emitter.write(html, to: stagingPath + "/" + path) ? [] : emitter.cannotWrite(path).diagnostics
+        }.flatMap { $0 }
         if !problems.isEmpty { throw BuildFailure(problems) }
         staging.record(plan.pages.map(\.outputPath))
         var files = Self.renderGenerated(plan: plan, extraPages: transformed.extraPages)
