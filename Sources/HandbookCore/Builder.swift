@@ -104,14 +104,19 @@ public struct Builder: Sendable {
         }
     }
 
-    /// User and system CPU time of the process so far, all threads.
-    static func cpuSeconds() -> Double {
+    static func resourceUsage() -> rusage {
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
         getrusage(RUSAGE_SELF, &usage)
         #endif
+        return usage
+    }
+
+    /// User and system CPU time of the process so far, all threads.
+    static func cpuSeconds() -> Double {
+        let usage = resourceUsage()
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
@@ -126,13 +131,10 @@ public struct Builder: Sendable {
 
     /// The process's peak resident memory so far.
     static func peakMemoryMB() -> Int {
-        var usage = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss / 1024  // kilobytes
+        return resourceUsage().ru_maxrss / 1024  // kilobytes
         #else
-        getrusage(RUSAGE_SELF, &usage)
-        return usage.ru_maxrss / 1_048_576  // bytes
+        return resourceUsage().ru_maxrss / 1_048_576  // bytes
         #endif
     }
 

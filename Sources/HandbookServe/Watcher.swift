@@ -258,10 +258,10 @@ public final class ChangeNotifier {
     /// new and removed entries, and `touch`.
     private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB)
     #endif
-    /// Folders currently watched.
-    public private(set) var watched = 0
     /// Watch descriptor → folder.
     private var folders: [Int32: String] = [:]
+    /// Folders currently watched.
+    public var watched: Int { folders.count }
 
     public init() {
         #if os(Linux)
@@ -292,7 +292,6 @@ public final class ChangeNotifier {
             let wd = inotify_add_watch(descriptor, folder, Self.mask)
             if wd >= 0 { self.folders[wd] = folder }
         }
-        watched = self.folders.count
         #endif
     }
 
