@@ -99,11 +99,11 @@ struct PageRenderer {
 
     /// The pages that are not content pages: the transformers' extra pages, home, 404 and search.
     static func renderGenerated(plan: Plan, extraPages: [GeneratedPage]) -> [String: String] {
-        let pages = plan.pages, config = plan.config, strings = plan.theme.strings, theme = plan.theme
+        let config = plan.config, strings = plan.theme.strings, theme = plan.theme
         let links = plan.links, navigation = plan.navigation, assetsByLanguage = plan.assetsByLanguage
         var files: [String: String] = [:]
         let allNav = Self.chapterList(plan.chapters)
-        nonisolated(unsafe) let sharedNav = allNav  // read-only from here on
+        nonisolated(unsafe) let sharedNav = allNav  // [[String: Any]] is not Sendable; only read from here on
         let rendered = extraPages.parallelMap { extra -> (String, String) in
             let allNav = sharedNav
             let root = String(repeating: "../", count: extra.path.split(separator: "/").count - 1)
