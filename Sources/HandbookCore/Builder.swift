@@ -8,6 +8,9 @@ public struct BuildOptions: Sendable {
     public var outputOverride: String?
     public var editionOverride: SiteConfig.Edition?
     public var transformers: [any BlockTransformer]
+    /// The build keeps the pages' sources from load until each page is streamed while their total is at most
+    /// this many bytes; above it, each page is read again when its turn comes, so memory stays flat.
+    public var sourceBudget = 64 << 20
 
     public init(root: URL, transformers: [any BlockTransformer] = []) {
         self.root = root
@@ -58,50 +61,112 @@ public struct Builder: Sendable {
     public func build() throws(BuildFailure) -> BuildReport {
         let started = Date()
         var timings: [(BuildStage, Double)] = []
+        func report(_ stage: BuildStage, seconds: Double, cpu: Double, note: String = "") {
+            timings.append((stage, seconds))
+            log("[\(timings.count)/6] " + stage.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(format: "%8.1f ms   cpu %7.1f ms   peak memory %4d MB", seconds * 1000, cpu * 1000, Self.peakMemoryMB()) + note)
+        }
         func timed<T>(_ stage: BuildStage, _ body: () throws(BuildFailure) -> T) throws(BuildFailure) -> T {
             let t0 = Date(), cpu0 = Self.cpuSeconds()
             let result = try body()
-            let seconds = Date().timeIntervalSince(t0)
-            timings.append((stage, seconds))
-            log("[\(timings.count)/6] " + stage.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(format: "%8.1f ms   cpu %7.1f ms   peak memory %4d MB", seconds * 1000, (Self.cpuSeconds() - cpu0) * 1000, Self.peakMemoryMB()))
+            report(stage, seconds: Date().timeIntervalSince(t0), cpu: Self.cpuSeconds() - cpu0)
             return result
         }
 
         var site = try timed(.load) { () throws(BuildFailure) in try SiteLoader.load(options) }
-        try timed(.parse) { () throws(BuildFailure) in try Self.parse(&site) }
-        var transformer = Transformer(site: site, transformers: options.transformers)
-        site.pages = []  // the transformer owns them now, so it can change their trees in place
-        var transformed = try timed(.transform) { () throws(BuildFailure) in try transformer.run() }
-        site.pages = transformed.pages
-        transformed.pages = []
-        // Pages are written into the staging folder as they are rendered; the rest is written in emit.
-        var siteWithoutPages = site
-        siteWithoutPages.pages = []  // the emitter must not keep every page's tree alive until the end
-        let emitter = Emitter(site: siteWithoutPages)
+        // Keep the sources for the stream when they are small; otherwise read each page again when its turn comes.
+        let sourceBytes = site.pages.reduce(0) { $0 + $1.body.utf8.count }
+        let reread = sourceBytes > options.sourceBudget
+        if reread {
+            for index in site.pages.indices {
+                site.pages[index].body = ""
+                site.pages[index].source = SourceText(path: site.pages[index].displayPath, bytes: [])
+            }
+        }
+        let emitter = Emitter(site: site)
+        let stream = PageStream(site: site, transformers: options.transformers, rereadSources: reread)
         let staging = try emitter.begin()
         do throws(BuildFailure) {
-            var files = try timed(.render) { () throws(BuildFailure) in
-                let renderer = PageRenderer(site: site, transformed: transformed, transformers: options.transformers)
-                return try renderer.renderAll(plan: renderer.plan(), into: staging, emitter: emitter)
+            // The quizzes index link is on every page: guessed from the fence words, streamed again if wrong.
+            let quizLanguages = Set(options.transformers.map(\.language)).intersection(["quiz"])
+            var guessed: Set<String> = site.pages.contains { !quizLanguages.isDisjoint(with: $0.fenceWords) } ? [PageRenderer.quizIndexPath] : []
+            var streamed: PageStream.Result
+            var finished: Transformer.FinishedBlocks
+            var cpu = (parse: 0.0, transform: 0.0, render: 0.0), streamWall = 0.0
+            var after = (transform: (wall: 0.0, cpu: 0.0), cpu0: 0.0)
+            while true {
+                streamed = try stream.run(into: staging, emitter: emitter, generatedPaths: guessed)
+                streamWall += streamed.wallSeconds
+                for outcome in streamed.outcomes {
+                    cpu.parse += outcome.cpu.parse
+                    cpu.transform += outcome.cpu.transform
+                    cpu.render += outcome.cpu.render
+                }
+                if let failure = PageStream.earliestFailure(streamed.outcomes, before: .render) { throw failure }
+                let t0 = Date()
+                after.cpu0 = Self.cpuSeconds()
+                finished = try Self.complete(streamed.outcomes, site: site, transformers: options.transformers)
+                after.transform = (Date().timeIntervalSince(t0), Self.cpuSeconds() - after.cpu0)
+                let actual = Set(finished.extraPages.map(\.path)).intersection([PageRenderer.quizIndexPath])
+                if actual == guessed { break }
+                log("the quizzes index was guessed \(guessed.isEmpty ? "absent" : "present") from the fence words; streaming the pages again")
+                guessed = actual
             }
-            // The pages (sources and trees) are not needed after render: release them before indexing.
+            if let failure = PageStream.earliestFailure(streamed.outcomes, before: .index) { throw failure }
+            // The stream's wall time, shared out by CPU; the transform's whole-site part after it is timed on its own.
+            let streamCPU = max(cpu.parse + cpu.transform + cpu.render, 1e-9)
+            let note = "   (streamed page by page; wall is a share of the stream's \(String(format: "%.1f", streamWall * 1000)) ms)"
+            report(.parse, seconds: streamWall * cpu.parse / streamCPU, cpu: cpu.parse, note: note)
+            report(.transform, seconds: streamWall * cpu.transform / streamCPU + after.transform.wall, cpu: cpu.transform + after.transform.cpu)
+            let renderStart = (Date(), Self.cpuSeconds())
+            var files = PageRenderer.renderGenerated(plan: streamed.plan, extraPages: finished.extraPages)
+            try PageRenderer.checkNotEmpty(files, themeDirectory: site.config.themeDirectory)
+            files.merge(finished.dataFiles) { $1 }
+            report(.render, seconds: streamWall * cpu.render / streamCPU + Date().timeIntervalSince(renderStart.0),
+                   cpu: cpu.render + Self.cpuSeconds() - renderStart.1)
+
+            var sections: [IndexedSection] = []
+            for index in streamed.outcomes.indices {
+                sections += streamed.outcomes[index].sections
+                streamed.outcomes[index].sections = []
+            }
             let pageCount = site.pages.count
-            site.pages = []
+            let blockCounts = finished.counts
+            streamed.outcomes = []
             Self.returnFreedMemory()
-            let indexFiles = try timed(.index) { () throws(BuildFailure) in indexer(transformed.sections) }
-            transformed.sections = []
+            let indexFiles = try timed(.index) { () throws(BuildFailure) in indexer(sections) }
+            sections = []
             files.merge(indexFiles) { $1 }
             try timed(.emit) { () throws(BuildFailure) in
                 try emitter.write(files, into: staging)
                 try emitter.finish(staging)
             }
-            return BuildReport(pages: pageCount, blockCounts: transformed.blockCounts, outputDirectory: site.outputDirectory,
+            return BuildReport(pages: pageCount, blockCounts: blockCounts, outputDirectory: site.outputDirectory,
                                stageSeconds: timings, totalSeconds: Date().timeIntervalSince(started))
         } catch {
             emitter.abandon(staging)
             throw error
         }
+    }
+
+    /// After the stream: links to other pages' headings, cites, and the transformers' finish over all blocks.
+    static func complete(_ outcomes: [PageStream.Outcome], site: LoadedSite, transformers: [any BlockTransformer])
+        throws(BuildFailure) -> Transformer.FinishedBlocks {
+        var anchors: [String: Set<String>] = [:]
+        anchors.reserveCapacity(site.pages.count)
+        var artifacts: [String: [any Sendable]] = [:]
+        var references: [BlockReference] = []
+        for (page, outcome) in zip(site.pages, outcomes) {
+            anchors[page.sourcePath] = outcome.anchors
+            for (language, artifact) in outcome.artifacts { artifacts[language, default: []].append(artifact) }
+            references += outcome.references
+        }
+        var problems = PageStream.linkProblems(outcomes, anchors: anchors)
+        let resolver = LinkResolver(anchors: anchors, assets: Set(site.contentAssets))
+        let resolvedCites = Transformer.resolveReferences(references, resolver: resolver, problems: &problems)
+        if !problems.isEmpty { throw BuildFailure(problems) }
+        return try Transformer(site: site, transformers: transformers).finishBlocks(artifacts: artifacts, resolvedCites: resolvedCites,
+                                                                                    pages: site.pages)
     }
 
     static func resourceUsage() -> rusage {

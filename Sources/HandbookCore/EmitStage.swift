@@ -15,10 +15,15 @@ struct Emitter {
     final class Staging: @unchecked Sendable {
         let folder: URL
         var path: String { folder.path }
+        /// Whether the folder is a retired output (worth keeping for the next build) rather than a new one.
+        let reused: Bool
         private var written = Set<String>()
         private let lock = NSLock()
 
-        init(folder: URL) { self.folder = folder }
+        init(folder: URL, reused: Bool) {
+            self.folder = folder
+            self.reused = reused
+        }
 
         func record(_ paths: some Sequence<String>) {
             lock.lock()
@@ -59,13 +64,12 @@ struct Emitter {
         do {
             if fm.fileExists(atPath: staging.path) { Self.removeTree(staging.path) }
             // rename(2) is atomic: of two builds started at once, one gets the folder and the other starts empty.
-            if rename(previousFolder.path, staging.path) != 0 {
-                try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            }
+            let reused = rename(previousFolder.path, staging.path) == 0
+            if !reused { try fm.createDirectory(at: staging, withIntermediateDirectories: true) }
+            return Staging(folder: staging, reused: reused)
         } catch {
             throw failure(error)
         }
-        return Staging(folder: staging)
     }
 
     /// Creates the folders the site-relative `paths` need in the staging folder (before parallel writes).
@@ -118,10 +122,10 @@ struct Emitter {
     }
 
     /// After a failed build: the staging folder goes back to being the reusable previous output (or is removed
-    /// when another build has put one there); the output stays as it was.
+    /// when it was new, or when another build has put one there); the output stays as it was.
     func abandon(_ staging: Staging) {
         guard FileManager.default.fileExists(atPath: staging.path) else { return }
-        if FileManager.default.fileExists(atPath: previousFolder.path) || rename(staging.path, previousFolder.path) != 0 {
+        if !staging.reused || FileManager.default.fileExists(atPath: previousFolder.path) || rename(staging.path, previousFolder.path) != 0 {
             Self.removeTree(staging.path)
         }
     }

@@ -267,7 +267,7 @@ public final class SiteSession {
                 targets[index].contains { destination in
                     switch resolver.resolve(destination, from: pages[index]) {
                     case .missingPage, .missingAnchor: return true
-                    case .external, .rewritten: return false
+                    case .external, .rewritten, .unverifiedAnchor: return false
                     }
                 }
             }
@@ -306,8 +306,8 @@ public final class SiteSession {
         // Render: the changed pages and their neighbours, or every page when titles changed.
         var languagesByPage = state.plan.languagesByPage
         for index in indices { languagesByPage[state.pages[index].outputPath] = state.passes[index].languages }
-        let hadQuizIndex = old.finished.extraPages.contains { $0.path == "quizzes/index.html" }
-        let hasQuizIndex = state.finished.extraPages.contains { $0.path == "quizzes/index.html" }
+        let hadQuizIndex = old.finished.extraPages.contains { $0.path == PageRenderer.quizIndexPath }
+        let hasQuizIndex = state.finished.extraPages.contains { $0.path == PageRenderer.quizIndexPath }
         let chapterInfoChanged = indices.contains {
             state.pages[$0].frontMatter.summary != old.pages[$0].frontMatter.summary
                 || state.pages[$0].frontMatter.owner != old.pages[$0].frontMatter.owner

@@ -8,12 +8,30 @@ struct LinkResolver: Sendable {
     let anchors: [String: Set<String>]
     /// Non-Markdown files in the content folder (copied to the site), by path.
     let assets: Set<String>
+    /// Set when other pages' anchors are not known yet (the streaming build transforms one page at a time):
+    /// every page's path. A link to another page's heading is then `.unverifiedAnchor`, checked at the end.
+    let pages: Set<String>?
+
+    init(anchors: [String: Set<String>], assets: Set<String>) {
+        self.anchors = anchors
+        self.assets = assets
+        self.pages = nil
+    }
+
+    /// Knows which pages exist but not their anchors yet.
+    init(pages: Set<String>, assets: Set<String>) {
+        self.anchors = [:]
+        self.assets = assets
+        self.pages = pages
+    }
 
     enum Resolution: Equatable {
         case external
         case rewritten(String)
         case missingPage(String)
         case missingAnchor(page: String, anchor: String)
+        /// Rewritten, but whether `page` has the heading `anchor` is checked once every page is transformed.
+        case unverifiedAnchor(String, page: String, anchor: String)
     }
 
     /// Whether the destination has a URL scheme (`https:`, `mailto:` …) or is protocol-relative (`//host`).
@@ -31,13 +49,14 @@ struct LinkResolver: Sendable {
         return false
     }
 
-    /// `from` is the linking page's source path; `destination` the link as written.
-    func resolve(_ destination: String, from page: String) -> Resolution {
+    /// `from` is the linking page's source path; `destination` the link as written. `ownAnchors` are the
+    /// linking page's anchors when the resolver does not have them (`init(pages:assets:)`).
+    func resolve(_ destination: String, from page: String, ownAnchors: Set<String>? = nil) -> Resolution {
         if destination.isEmpty || Self.isExternal(destination) { return .external }
         let (pathPart, fragment) = Self.splitFragment(destination)
         let decodedFragment = fragment.map { $0.contains("%") ? $0.removingPercentEncoding ?? $0 : $0 }
         if pathPart.isEmpty {
-            if let anchor = decodedFragment, !anchor.isEmpty, !(anchors[page]?.contains(anchor) ?? false) {
+            if let anchor = decodedFragment, !anchor.isEmpty, !((ownAnchors ?? anchors[page])?.contains(anchor) ?? false) {
                 return .missingAnchor(page: page, anchor: anchor)
             }
             return .external
@@ -45,12 +64,20 @@ struct LinkResolver: Sendable {
         let decodedPath = pathPart.contains("%") ? pathPart.removingPercentEncoding ?? pathPart : pathPart
         let target = Self.normalize(decodedPath, relativeTo: page)
         if target.hasSuffix(".md") {
+            let url = { Self.relativePath(from: page, to: String(target.dropLast(3)) + ".html") + (fragment.map { "#" + $0 } ?? "") }
+            if let pages {
+                guard pages.contains(target) else { return .missingPage(target) }
+                if let anchor = decodedFragment, !anchor.isEmpty {
+                    if target == page, let ownAnchors { return ownAnchors.contains(anchor) ? .rewritten(url()) : .missingAnchor(page: target, anchor: anchor) }
+                    return .unverifiedAnchor(url(), page: target, anchor: anchor)
+                }
+                return .rewritten(url())
+            }
             guard let pageAnchors = anchors[target] else { return .missingPage(target) }
             if let anchor = decodedFragment, !anchor.isEmpty, !pageAnchors.contains(anchor) {
                 return .missingAnchor(page: target, anchor: anchor)
             }
-            let html = Self.relativePath(from: page, to: String(target.dropLast(3)) + ".html")
-            return .rewritten(html + (fragment.map { "#" + $0 } ?? ""))
+            return .rewritten(url())
         }
         guard assets.contains(target) else { return .missingPage(target) }
         return .external

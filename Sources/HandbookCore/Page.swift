@@ -13,6 +13,9 @@ public struct Page: Sendable {
     public var tree: MarkdownNode?
     public var headings: [Heading] = []
     public var anchors: Set<String> = []
+    /// The words after what looks like a fence opener (` ```quiz `) anywhere in the file: a guess at the
+    /// page's block languages, made at load while the bytes are at hand. Only used as a guess (see `Builder`).
+    public var fenceWords: [String] = []
 
     public struct Heading: Sendable, Equatable {
         public var level: Int

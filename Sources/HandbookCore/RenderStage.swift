@@ -54,6 +54,14 @@ struct PageRenderer {
     }
 
     func plan() -> Plan {
+        Self.plan(site: site, transformers: transformers, languagesByPage: transformed.languagesByPage,
+                  generatedPaths: Set(transformed.extraPages.map(\.path)))
+    }
+
+    /// The plan from the loaded pages (their trees are not needed); `generatedPaths` are the transformers'
+    /// extra pages, which decide links on every page (the quizzes index).
+    static func plan(site: LoadedSite, transformers: [any BlockTransformer], languagesByPage: [String: Set<String>],
+                     generatedPaths: Set<String>) -> Plan {
         let pages = site.pages
         let chapters = Self.chapters(of: pages)
         let chapterOfPage = chapters.enumerated().reduce(into: [Int](repeating: 0, count: pages.count)) { result, entry in
@@ -61,21 +69,25 @@ struct PageRenderer {
         }
         let assetsByLanguage = Dictionary(transformers.map { ($0.language, (scripts: $0.scripts, styles: $0.styles)) },
                                           uniquingKeysWith: { first, _ in first })
-        var extraLinks = Self.extraLinks(pages)
-        if transformed.extraPages.contains(where: { $0.path == "quizzes/index.html" }) { extraLinks["quizzesUrl"] = "quizzes/index.html" }
-        return Plan(pages: pages, chapters: chapters, chapterOfPage: chapterOfPage, assetsByLanguage: assetsByLanguage, links: extraLinks,
+        return Plan(pages: pages, chapters: chapters, chapterOfPage: chapterOfPage, assetsByLanguage: assetsByLanguage,
+                    links: extraLinks(pages, generatedPaths: generatedPaths),
                     navigation: NavigationHTML(theme: site.theme, chapters: chapters, pages: pages),
-                    languagesByPage: transformed.languagesByPage, renderer: HTMLRenderer(allowRawHTML: site.config.allowRawHTML),
+                    languagesByPage: languagesByPage, renderer: HTMLRenderer(allowRawHTML: site.config.allowRawHTML),
                     config: site.config, theme: site.theme)
     }
 
     /// One content page through the `page` template.
     static func renderPage(_ index: Int, plan: Plan) -> String {
+        renderPage(plan.pages[index], at: index, languages: plan.languagesByPage[plan.pages[index].outputPath] ?? [], plan: plan)
+    }
+
+    /// One content page, given with its tree (the plan's pages may carry only their front matter);
+    /// `languages` are the block languages it uses.
+    static func renderPage(_ page: Page, at index: Int, languages: Set<String>, plan: Plan) -> String {
         let pages = plan.pages, config = plan.config, strings = plan.theme.strings, chapters = plan.chapters
-        let page = pages[index]
         let body = page.tree.map { plan.renderer.render($0) } ?? ""
         var scripts: [String] = [], styles: [String] = []
-        for language in (plan.languagesByPage[page.outputPath] ?? []).sorted() {
+        for language in languages.sorted() {
             scripts += plan.assetsByLanguage[language]?.scripts ?? []
             styles += plan.assetsByLanguage[language]?.styles ?? []
         }
@@ -191,11 +203,14 @@ struct PageRenderer {
     }
 
     /// Links the theme shows in the sidebar and on the home page when the pages exist.
-    static func extraLinks(_ pages: [Page]) -> [String: String] {
+    static func extraLinks(_ pages: [Page], generatedPaths: Set<String>) -> [String: String] {
         var links: [String: String] = [:]
         if pages.contains(where: { $0.sourcePath == "forms.md" }) { links["formsUrl"] = "forms.html" }
+        if generatedPaths.contains(quizIndexPath) { links["quizzesUrl"] = quizIndexPath }
         return links
     }
+
+    static let quizIndexPath = "quizzes/index.html"
 
     static func baseContext(config: SiteConfig, strings: [String: String], root: String, links: [String: String]) -> [String: Any] {
         var site: [String: Any] = ["title": config.title, "lang": config.language, "edition": config.edition.rawValue, "isExam": config.edition == .exam]

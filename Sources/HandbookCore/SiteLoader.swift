@@ -92,10 +92,37 @@ enum SiteLoader {
         do throws(BuildFailure) {
             let matter = try FrontMatter.parse(yaml, file: display)
             let source = hasCR ? SourceText(path: display, text: normalized) : SourceText(path: display, bytes: bytes)
-            return .success(Page(sourcePath: path, displayPath: display, source: source, frontMatter: matter, body: body))
+            var page = Page(sourcePath: path, displayPath: display, source: source, frontMatter: matter, body: body)
+            page.fenceWords = bytes.withUnsafeBufferPointer(fenceWords)
+            return .success(page)
         } catch {
             return .failure(error)
         }
+    }
+
+    /// The word after every run of three or more backticks or tildes, in order (`memchr` finds the rare
+    /// candidates; Chinese text has almost none).
+    static func fenceWords(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var words: [String] = []
+        guard let base = bytes.baseAddress else { return words }
+        for fence in [UInt8(ascii: "`"), UInt8(ascii: "~")] {
+            var offset = 0
+            while offset < bytes.count, let hit = memchr(base + offset, Int32(fence), bytes.count - offset) {
+                var i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                let start = i
+                while i < bytes.count, bytes[i] == fence { i += 1 }
+                offset = i
+                guard i - start >= 3 else { continue }
+                while i < bytes.count, bytes[i] == UInt8(ascii: " ") { i += 1 }
+                let wordStart = i
+                while i < bytes.count, bytes[i] < 0x80, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "_")
+                        || (bytes[i] | 0x20 >= UInt8(ascii: "a") && bytes[i] | 0x20 <= UInt8(ascii: "z"))
+                        || (bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9")) { i += 1 }
+                if i > wordStart { words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[wordStart..<i]), as: UTF8.self)) }
+                offset = i
+            }
+        }
+        return words
     }
 
     /// A file's bytes, read with plain POSIX calls (one copy; Foundation's `Data` and `String(data:)` made three).

@@ -160,7 +160,7 @@ struct Transformer {
         for reference in references {
             let key = ReferenceKey.make(page: reference.pagePath, target: reference.target)
             switch resolver.resolve(reference.target, from: reference.pagePath) {
-            case .rewritten(let url):
+            case .rewritten(let url), .unverifiedAnchor(let url, _, _):
                 // Data files live at the site root, so cites are resolved relative to it.
                 resolvedCites[key] = Self.siteRelative(url, from: reference.pagePath)
             case .external:
@@ -286,22 +286,34 @@ struct Transformer {
 
     /// Rewrites links and images between pages to `.html` URLs, in place; a missing target is a diagnostic.
     static func resolveLinks(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) {
+        var issues: [LinkIssue] = []
+        resolveLinks(&node, page: page, resolver: resolver, issues: &issues)
+        for case .problem(let problem) in issues { problems.append(problem) }
+    }
+
+    /// The same, for a resolver that may not know other pages' anchors yet: such links come back as
+    /// `LinkIssue.anchor`, in document order with the problems, to be checked once every page is transformed.
+    static func resolveLinks(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, issues: inout [LinkIssue]) {
         func check(_ destination: String) -> String {
             let line = node.start.line
             var column: Int { page.source.characterColumn(line: line, byteColumn: node.start.column) }  // only for a diagnostic
-            switch resolver.resolve(destination, from: page.sourcePath) {
+            switch resolver.resolve(destination, from: page.sourcePath, ownAnchors: resolver.pages == nil ? nil : page.anchors) {
             case .external:
                 return destination
             case .rewritten(let url):
                 return url
+            case .unverifiedAnchor(let url, let target, let anchor):
+                issues.append(.anchor(PendingAnchor(destination: destination, page: target, anchor: anchor,
+                                                    file: page.displayPath, line: line, column: column)))
+                return url
             case .missingPage(let target):
-                problems.append(Diagnostic(stage: .transform, file: page.displayPath, line: line, column: column,
-                                           message: "link to `\(destination)`: no such page or file (`\(target)`)",
-                                           hint: "link to a .md file in the content folder, relative to this page"))
+                issues.append(.problem(Diagnostic(stage: .transform, file: page.displayPath, line: line, column: column,
+                                                  message: "link to `\(destination)`: no such page or file (`\(target)`)",
+                                                  hint: "link to a .md file in the content folder, relative to this page")))
             case .missingAnchor(let target, let anchor):
-                problems.append(Diagnostic(stage: .transform, file: page.displayPath, line: line, column: column,
-                                           message: "link to `\(destination)`: \(target) has no heading `#\(anchor)`",
-                                           hint: Self.anchorHint(anchor, in: resolver.anchors[target] ?? [])))
+                let known = target == page.sourcePath && resolver.pages != nil ? page.anchors : resolver.anchors[target] ?? []
+                issues.append(.problem(PendingAnchor(destination: destination, page: target, anchor: anchor, file: page.displayPath,
+                                                     line: line, column: column).diagnostic(known: known)))
             }
             return destination
         }
@@ -315,7 +327,7 @@ struct Transformer {
         }
         // Callers pass a tree nobody else holds, so walking it in place copies nothing.
         for index in node.children.indices {
-            resolveLinks(&node.children[index], page: page, resolver: resolver, problems: &problems)
+            resolveLinks(&node.children[index], page: page, resolver: resolver, issues: &issues)
         }
     }
 
@@ -352,5 +364,29 @@ struct Transformer {
             blockNumber += 1
         }
         for child in node.children { generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &text) }
+    }
+}
+
+/// A link problem found while one page is transformed on its own.
+enum LinkIssue: Sendable {
+    case problem(Diagnostic)
+    /// A link to another page's heading, checked once every page's anchors are known.
+    case anchor(PendingAnchor)
+}
+
+/// A link to `page#anchor`, and where it was written.
+struct PendingAnchor: Sendable {
+    var destination: String
+    var page: String
+    var anchor: String
+    var file: String
+    var line: Int
+    var column: Int
+
+    /// The "no heading" diagnostic, with `known` (the target's anchors) for the hint.
+    func diagnostic(known: Set<String>) -> Diagnostic {
+        Diagnostic(stage: .transform, file: file, line: line, column: column,
+                   message: "link to `\(destination)`: \(page) has no heading `#\(anchor)`",
+                   hint: Transformer.anchorHint(anchor, in: known))
     }
 }

@@ -1,0 +1,156 @@
+import CmarkBridge
+import Foundation
+
+/// The build's page stream: after load, each page goes through parse → transform → render → write on its
+/// own, on all cores, and only what the rest of the build needs is kept (anchors, links waiting for an
+/// anchor check, block artifacts, search sections). No page's tree outlives its own render, so memory
+/// does not grow with the pages' trees; sources above `BuildOptions.sourceBudget` are read again instead of kept.
+///
+/// Two things a page's render needs come from every page:
+/// - Titles and order (the sidebar, previous/next) come from the front matter, known after load.
+/// - The quizzes index link on every page exists when any page has a quiz. The load stage guesses it from
+///   each file's fence words; if the finished transform disagrees, the pages are streamed once more.
+///
+/// Links to other pages' headings are checked after the stream, against every page's anchors, and their
+/// diagnostics are reported in the same order as the in-memory pipeline (`Transformer.complete`) gives.
+struct PageStream {
+    let site: LoadedSite
+    let transformers: [any BlockTransformer]
+    /// Whether the pages' sources were dropped after load, to be read again as each page is streamed.
+    let rereadSources: Bool
+
+    /// What one page leaves behind.
+    struct Outcome: Sendable {
+        var anchors: Set<String> = []
+        var artifacts: [(String, any Sendable)] = []
+        var references: [BlockReference] = []
+        var languages: Set<String> = []
+        var sections: [IndexedSection] = []
+        var links: [LinkIssue] = []
+        /// The stage that failed, and its diagnostics; nothing after it ran.
+        var failed: (stage: BuildStage, problems: [Diagnostic])?
+        /// Thread CPU seconds spent in parse, transform and render (with the write).
+        var cpu: (parse: Double, transform: Double, render: Double) = (0, 0, 0)
+    }
+
+    /// Everything the stream produced, in page order.
+    struct Result: Sendable {
+        var outcomes: [Outcome]
+        var plan: PageRenderer.Plan
+        var wallSeconds: Double
+    }
+
+    /// Streams every page into `staging`, planning with `generatedPaths` as the transformers' extra pages.
+    func run(into staging: Emitter.Staging, emitter: Emitter, generatedPaths: Set<String>) throws(BuildFailure) -> Result {
+        let started = Date()
+        let plan = PageRenderer.plan(site: site, transformers: transformers, languagesByPage: [:], generatedPaths: generatedPaths)
+        try emitter.makeFolders(for: site.pages.map(\.outputPath), in: staging)
+        let transformer = Transformer(site: site, transformers: transformers)
+        let byLanguage = transformer.byLanguage
+        let resolver = LinkResolver(pages: Set(site.pages.map(\.sourcePath)), assets: Set(site.contentAssets))
+        let stagingPath = staging.path
+        let contentDir = site.contentDirectory, contentDirectory = site.config.contentDirectory, reread = rereadSources
+        let outcomes = Array(site.pages.indices).parallelMap { index -> Outcome in
+            var page = plan.pages[index]
+            if reread {
+                switch SiteLoader.loadPage(page.sourcePath, contentDir: contentDir, contentDirectory: contentDirectory) {
+                case .success(let fresh):
+                    page.source = fresh.source
+                    page.body = fresh.body
+                case .failure(let failure):
+                    var outcome = Outcome()
+                    outcome.failed = (.load, failure.diagnostics)
+                    return outcome
+                }
+            }
+            return Self.stream(page, at: index, plan: plan, transformer: transformer, byLanguage: byLanguage, resolver: resolver,
+                               stagingPath: stagingPath, emitter: emitter)
+        }
+        staging.record(site.pages.map(\.outputPath))
+        return Result(outcomes: outcomes, plan: plan, wallSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// One page, from its source to its file in the staging folder.
+    static func stream(_ loaded: Page, at index: Int, plan: PageRenderer.Plan, transformer: Transformer, byLanguage: [String: any BlockTransformer],
+                       resolver: LinkResolver, stagingPath: String, emitter: Emitter) -> Outcome {
+        var outcome = Outcome()
+        var page = loaded
+        let t0 = threadCPUSeconds()
+        switch CmarkParser.parseChecked(page.body) {
+        case .success(let tree):
+            page.tree = tree
+            page.body = ""
+        case .failure(let tooDeep):
+            outcome.failed = (.parse, [Builder.nestingDiagnostic(tooDeep, page: page)])
+            return outcome
+        }
+        let t1 = threadCPUSeconds()
+        outcome.cpu.parse = t1 - t0
+        var pass = transformer.firstPass(page, byLanguage: byLanguage)
+        if !pass.problems.isEmpty {
+            outcome.failed = (.transform, pass.problems)
+            return outcome
+        }
+        if var tree = pass.page.tree {
+            pass.page.tree = nil  // the only reference: links are rewritten in place
+            Transformer.resolveLinks(&tree, page: pass.page, resolver: resolver, issues: &outcome.links)
+            pass.page.tree = tree
+        }
+        outcome.sections = Transformer.sections(of: pass.page, blockTexts: pass.texts)
+        outcome.anchors = pass.page.anchors
+        outcome.artifacts = pass.artifacts
+        outcome.references = pass.references
+        outcome.languages = pass.languages
+        let t2 = threadCPUSeconds()
+        outcome.cpu.transform = t2 - t1
+        let path = pass.page.outputPath
+        let html = PageRenderer.renderPage(pass.page, at: index, languages: pass.languages, plan: plan)
+        pass.page.tree = nil
+        if html.isEmpty {
+            outcome.failed = (.render, [PageRenderer.emptyRender(path, themeDirectory: plan.config.themeDirectory)])
+        } else if !Emitter.write(html, to: stagingPath + "/" + path) {
+            outcome.failed = (.render, emitter.cannotWrite(path).diagnostics)
+        }
+        outcome.cpu.render = threadCPUSeconds() - t2
+        return outcome
+    }
+
+    /// The diagnostics of the first stage any page failed in, all pages' in page order, as the staged pipeline
+    /// would report them: a stage's errors stop the build before the next stage.
+    static func earliestFailure(_ outcomes: [Outcome], before stage: BuildStage) -> BuildFailure? {
+        for candidate in BuildStage.allCases where candidate.order < stage.order {
+            let problems = outcomes.flatMap { $0.failed?.stage == candidate ? $0.failed!.problems : [] }
+            if !problems.isEmpty { return BuildFailure(problems) }
+        }
+        return nil
+    }
+
+    /// Link diagnostics, page by page in document order: the problems found on the page and the links to
+    /// headings that no page has.
+    static func linkProblems(_ outcomes: [Outcome], anchors: [String: Set<String>]) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        for outcome in outcomes {
+            for issue in outcome.links {
+                switch issue {
+                case .problem(let problem):
+                    problems.append(problem)
+                case .anchor(let pending):
+                    let known = anchors[pending.page] ?? []
+                    if !known.contains(pending.anchor) { problems.append(pending.diagnostic(known: known)) }
+                }
+            }
+        }
+        return problems
+    }
+
+    /// CPU time of the calling thread.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
+
+extension BuildStage {
+    var order: Int { Self.allCases.firstIndex(of: self)! }
+}

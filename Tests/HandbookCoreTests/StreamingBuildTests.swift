@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import HandbookCore
+
+/// `Builder.build` streams each page from source to file on its own (`PageStream`). These tests hold it to
+/// what the staged, in-memory pipeline (`SiteSession`, behind `handbook serve`) writes and reports.
+struct StreamingBuildTests {
+    static let transformers: [any BlockTransformer] = [ChecklistTransformer(), QuizTransformer()]
+
+    /// A throwaway project: the handbook's theme, the given pages, and an output folder.
+    struct Project {
+        let root: URL
+
+        init(pages: [String: String]) throws {
+            root = FileManager.default.temporaryDirectory.appendingPathComponent("hb-stream-\(UUID().uuidString)")
+            let fm = FileManager.default
+            try fm.createDirectory(at: root.appendingPathComponent("content"), withIntermediateDirectories: true)
+            try fm.copyItem(at: RealHandbookTests.repo.appendingPathComponent("theme"), to: root.appendingPathComponent("theme"))
+            try "title: 流式构建测试\nlanguage: zh-CN\n".write(to: root.appendingPathComponent("handbook.yml"), atomically: true, encoding: .utf8)
+            for (path, text) in pages {
+                let url = root.appendingPathComponent("content").appendingPathComponent(path)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(to: url, atomically: true, encoding: .utf8)
+            }
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: root) }
+    }
+
+    /// Builds `root` into a fresh folder with the streaming builder; returns the files and the log.
+    static func build(_ root: URL, sourceBudget: Int? = nil) throws -> (files: [String: Data], log: [String]) {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("hb-stream-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = BuildOptions(root: root, transformers: transformers)
+        options.outputOverride = output.path
+        if let sourceBudget { options.sourceBudget = sourceBudget }
+        let lines = LogLines()
+        _ = try Builder(options: options, log: { lines.append($0) }).build()
+        return (IncrementalBuildTests.Scratch.files(in: output), lines.all)
+    }
+
+    /// The same project through `SiteSession` (parse, transform and render as separate passes over all pages).
+    static func stagedBuild(_ root: URL) throws -> [String: Data] {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("hb-staged-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = BuildOptions(root: root, transformers: transformers)
+        options.outputOverride = output.path
+        _ = try SiteSession(options: options).fullBuild()
+        return IncrementalBuildTests.Scratch.files(in: output)
+    }
+
+    final class LogLines: @unchecked Sendable {
+        private var lines: [String] = []
+        private let lock = NSLock()
+        func append(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
+    @Test func realHandbookMatchesStagedPipeline() throws {
+        let streamed = try Self.build(RealHandbookTests.repo)
+        let staged = try Self.stagedBuild(RealHandbookTests.repo)
+        #expect(streamed.files.count > 20)
+        #expect(IncrementalBuildTests.differing(streamed.files, staged).sorted() == [])
+    }
+
+    /// Past the source budget every page is read again as it is streamed; the site is the same.
+    @Test(arguments: ["forms-site", "basic"])
+    func rereadingSourcesGivesTheSameSite(fixture: String) throws {
+        let root = FixtureSiteTests.fixtures.appendingPathComponent(fixture)
+        let kept = try Self.build(root)
+        let reread = try Self.build(root, sourceBudget: 0)
+        #expect(!kept.files.isEmpty)
+        #expect(IncrementalBuildTests.differing(kept.files, reread.files).sorted() == [])
+    }
+
+    /// A page that shows how to write a quiz (inside a longer fence) makes the load stage guess that there
+    /// are quizzes; there are none, so the pages are streamed again without the quizzes link.
+    @Test func wrongQuizGuessIsCorrected() throws {
+        let project = try Project(pages: [
+            "01-intro.md": "---\ntitle: 简介\n---\n\n# 简介\n\n培训负责人按下面的格式写测验：\n\n````markdown\n```quiz\nid: q1\n```\n````\n",
+            "02-next.md": "---\ntitle: 下一章\n---\n\n# 下一章\n\n正文。\n",
+        ])
+        defer { project.remove() }
+        let (files, log) = try Self.build(project.root)
+        #expect(log.contains { $0.contains("streaming the pages again") })
+        let page = String(decoding: try #require(files["01-intro.html"]), as: UTF8.self)
+        #expect(!page.contains("quizzes/index.html"))
+        #expect(page.contains("```quiz"))
+        #expect(IncrementalBuildTests.differing(files, try Self.stagedBuild(project.root)).sorted() == [])
+    }
+
+    /// A real quiz: the guess is right, the pages are streamed once, and every page links to the quizzes.
+    @Test func rightQuizGuessStreamsOnce() throws {
+        let quiz = """
+        ```quiz
+        id: intro-quiz
+        title: 简介测验
+        questions:
+          - id: q1
+            type: single
+            prompt: 投诉应在多长时间内答复？
+            options: [24小时, 一周]
+            answer: 24小时
+            cite: "#第1条"
+        ```
+        """
+        let project = try Project(pages: [
+            "01-intro.md": "---\ntitle: 简介\n---\n\n# 简介\n\n## 第1条 答复\n\n24小时内答复。\n\n" + quiz + "\n",
+            "02-next.md": "---\ntitle: 下一章\n---\n\n# 下一章\n\n正文。\n",
+        ])
+        defer { project.remove() }
+        let (files, log) = try Self.build(project.root)
+        #expect(!log.contains { $0.contains("streaming the pages again") })
+        let page = String(decoding: try #require(files["02-next.html"]), as: UTF8.self)
+        #expect(page.contains("quizzes/index.html"))
+        #expect(IncrementalBuildTests.differing(files, try Self.stagedBuild(project.root)).sorted() == [])
+    }
+
+    /// Links to other pages' headings are checked after the stream; their diagnostics keep document order
+    /// among the page's other link problems, with the same positions and hints as before.
+    @Test func deferredAnchorChecksKeepDocumentOrder() throws {
+        let project = try Project(pages: [
+            "a.md": "---\ntitle: 甲\n---\n\n# 甲\n\n见[乙的第12](b.md#第12)。\n\n见[缺页](missing.md)。\n\n见[乙的第1条](b.md#第1条)和[本页](#甲)。\n",
+            "b.md": "---\ntitle: 乙\n---\n\n# 乙\n\n## 第1条 受理\n\n正文。\n\n## 第12条 回访\n\n正文。\n",
+        ])
+        defer { project.remove() }
+        var options = BuildOptions(root: project.root, transformers: Self.transformers)
+        options.outputOverride = project.root.appendingPathComponent("site").path
+        #expect {
+            _ = try Builder(options: options).build()
+        } throws: { error in
+            let lines = (error as! BuildFailure).diagnostics.map(\.description)
+            #expect(lines.count == 2, "\(lines)")
+            #expect(lines.first?.hasPrefix("content/a.md:7:2: error: [transform] link to `b.md#第12`: b.md has no heading `#第12`") == true)
+            #expect(lines.first?.contains("did you mean #第12条?") == true)
+            #expect(lines.last?.hasPrefix("content/a.md:9:2: error: [transform] link to `missing.md`") == true)
+            return true
+        }
+        #expect(!FileManager.default.fileExists(atPath: project.root.appendingPathComponent("site").path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: project.root.path).filter { $0.hasPrefix(".site") }
+        #expect(leftovers == [])
+    }
+}
