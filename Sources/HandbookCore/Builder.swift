@@ -48,11 +48,14 @@ public struct Builder: Sendable {
     public let options: BuildOptions
     /// Receives progress lines (`--verbose`).
     public let log: @Sendable (String) -> Void
-    /// Turns the collected sections into site files (path → contents); provided by the search module.
-    public let indexer: @Sendable ([IndexedSection]) -> [String: String]
+    /// Turns the collected sections into site files, handing each to the writer as it is made; returns their
+    /// paths. Provided by the search module.
+    public let indexer: Indexer
+
+    public typealias Indexer = @Sendable ([IndexedSection], _ write: @Sendable (String, String) -> Void) -> [String]
 
     public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in },
-                indexer: @escaping @Sendable ([IndexedSection]) -> [String: String] = SearchIndexing.files) {
+                indexer: @escaping Indexer = { SearchIndexing.write(for: $0, to: $1) }) {
         self.options = options
         self.log = log
         self.indexer = indexer
@@ -73,18 +76,12 @@ public struct Builder: Sendable {
             return result
         }
 
-        var site = try timed(.load) { () throws(BuildFailure) in try SiteLoader.load(options) }
-        // Keep the sources for the stream when they are small; otherwise read each page again when its turn comes.
-        let sourceBytes = site.pages.reduce(0) { $0 + $1.body.utf8.count }
-        let reread = sourceBytes > options.sourceBudget
-        if reread {
-            for index in site.pages.indices {
-                site.pages[index].body = ""
-                site.pages[index].source = SourceText(path: site.pages[index].displayPath, bytes: [])
-            }
-        }
+        // Sources past the budget are not kept: those pages are read again when their turn in the stream comes.
+        // The stream takes the kept sources out of the pages; from here on `site` is front matter only.
+        var stream = PageStream(site: try timed(.load) { () throws(BuildFailure) in try SiteLoader.load(options, sourceBudget: options.sourceBudget) },
+                                transformers: options.transformers)
+        let site = stream.site
         let emitter = Emitter(site: site)
-        let stream = PageStream(site: site, transformers: options.transformers, rereadSources: reread)
         let staging = try emitter.begin()
         do throws(BuildFailure) {
             // The quizzes index link is on every page: guessed from the fence words, streamed again if wrong.
@@ -134,9 +131,18 @@ public struct Builder: Sendable {
             let blockCounts = finished.counts
             streamed.outcomes = []
             Self.returnFreedMemory()
-            let indexFiles = try timed(.index) { () throws(BuildFailure) in indexer(sections) }
+            // The index's files go straight into the staging folder as they are made.
+            try timed(.index) { () throws(BuildFailure) in
+                try emitter.makeFolders(for: ["assets/search/docs-0.js"], in: staging)
+                let stagingPath = staging.path
+                let failed = FirstFailure()
+                let paths = indexer(sections) { path, contents in
+                    if !Emitter.write(contents, to: stagingPath + "/" + path) { failed.note(path) }
+                }
+                if let path = failed.path { throw emitter.cannotWrite(path) }
+                staging.record(paths)
+            }
             sections = []
-            files.merge(indexFiles) { $1 }
             try timed(.emit) { () throws(BuildFailure) in
                 try emitter.write(files, into: staging)
                 try emitter.finish(staging)
@@ -223,6 +229,15 @@ public struct Builder: Sendable {
                    message: "the text nests more than \(CmarkParser.maximumDepth) levels deep (block quotes, lists or emphasis inside each other)",
                    hint: "flatten the nesting; a handbook page never needs this many levels")
     }
+}
+
+/// The first of the paths noted from any thread.
+final class FirstFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: String?
+
+    func note(_ path: String) { lock.withLock { if first == nil { first = path } } }
+    var path: String? { lock.withLock { first } }
 }
 
 /// Everything the load stage read from disk.

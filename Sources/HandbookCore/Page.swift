@@ -16,6 +16,8 @@ public struct Page: Sendable {
     /// The words after what looks like a fence opener (` ```quiz `) anywhere in the file: a guess at the
     /// page's block languages, made at load while the bytes are at hand. Only used as a guess (see `Builder`).
     public var fenceWords: [String] = []
+    /// Set when load let go of `source` and `body` to save memory; the build reads the file again.
+    public var sourceDropped = false
 
     public struct Heading: Sendable, Equatable {
         public var level: Int

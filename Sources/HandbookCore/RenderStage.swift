@@ -244,6 +244,8 @@ struct NavigationHTML: Sendable {
     private let pagesJoined: [String: [Int: JoinedItems]]
     /// Page index → its place among its folder chapter's pages after the first.
     private let positionInChapter: [Int: Int]
+    /// root prefix → window start → the chapter-level "earlier"/"later" items of that window (large sites only).
+    private let chapterMoreItems: [String: [Int: (earlier: String?, later: String?)]]
 
     /// Items joined into one string with where each starts: "every item but one" is two slices, not a loop.
     struct JoinedItems: Sendable {
@@ -290,6 +292,20 @@ struct NavigationHTML: Sendable {
         }
         self.chapterJoined = chapterJoined
         self.pagesJoined = pagesJoined
+        // The chapter window depends only on the current chapter: its two "more" items are made once per window.
+        var chapterMoreItems: [String: [Int: (earlier: String?, later: String?)]] = [:]
+        if chapters.count > Self.chapterWindow {
+            let starts = Array(0...(chapters.count - Self.chapterWindow))
+            for root in roots {
+                let items = starts.parallelMap { start -> (earlier: String?, later: String?) in
+                    let end = start + Self.chapterWindow
+                    return (start > 0 ? Self.moreItem(theme, "navEarlier", left: start, url: chapters[start - 1].url, root: root, chapterLevel: true) : nil,
+                            end < chapters.count ? Self.moreItem(theme, "navLater", left: chapters.count - end, url: chapters[end].url, root: root, chapterLevel: true) : nil)
+                }
+                chapterMoreItems[root] = Dictionary(uniqueKeysWithValues: zip(starts, items))
+            }
+        }
+        self.chapterMoreItems = chapterMoreItems
         self.positionInChapter = positionInChapter
     }
 
@@ -322,7 +338,7 @@ struct NavigationHTML: Sendable {
 
     /// The item leading past the window: `key` is `navEarlier` or `navLater`, `left` how many are left out.
     /// Chapter-level items go through `partials/nav-chapter`, page-level ones through `partials/nav-page`.
-    func moreItem(_ key: String, left: Int, url: String, root: String, chapterLevel: Bool) -> String {
+    static func moreItem(_ theme: Theme, _ key: String, left: Int, url: String, root: String, chapterLevel: Bool) -> String {
         let title = (theme.strings[key] ?? (key == "navEarlier" ? "… {n}" : "{n} …")).replacingOccurrences(of: "{n}", with: String(left))
         return theme.render(chapterLevel ? "partials/nav-chapter" : "partials/nav-page", ["root": root, "title": title, "url": url, "current": false])
     }
@@ -345,15 +361,19 @@ struct NavigationHTML: Sendable {
         }
         var html = ""
         html.reserveCapacity(joined[shown].utf8.count + (currentItem?.utf8.count ?? 0) + 1024)
-        if shown.lowerBound > 0 {
-            html += moreItem("navEarlier", left: shown.lowerBound, url: chapters[shown.lowerBound - 1].url, root: root, chapterLevel: true)
+        let more = chapterMoreItems[root]?[shown.lowerBound] ?? (
+            shown.lowerBound > 0 ? Self.moreItem(theme, "navEarlier", left: shown.lowerBound, url: chapters[shown.lowerBound - 1].url, root: root, chapterLevel: true) : nil,
+            shown.upperBound < chapters.count ? Self.moreItem(theme, "navLater", left: chapters.count - shown.upperBound, url: chapters[shown.upperBound].url,
+                                                              root: root, chapterLevel: true) : nil)
+        if let earlier = more.earlier { html += earlier }
+        if let current, let currentItem, shown.contains(current) {
+            html += joined[shown.lowerBound..<current]
+            html += currentItem
+            html += joined[(current + 1)..<shown.upperBound]
+        } else {
+            html += joined[shown]
         }
-        for offset in shown {
-            if offset == current, let currentItem { html += currentItem } else { html += joined[offset..<(offset + 1)] }
-        }
-        if shown.upperBound < chapters.count {
-            html += moreItem("navLater", left: chapters.count - shown.upperBound, url: chapters[shown.upperBound].url, root: root, chapterLevel: true)
-        }
+        if let later = more.later { html += later }
         return html
     }
 
@@ -378,10 +398,11 @@ struct NavigationHTML: Sendable {
                 children = joined.text
             }
         } else {
-            let others = Array(chapter.pages.dropFirst())
+            let others = chapter.pages.dropFirst()  // a slice: copying it for every page of a large chapter would be quadratic
             children.reserveCapacity(pagesShown.count * 256)
             if pagesShown.lowerBound > 0 {
-                children += moreItem("navEarlier", left: pagesShown.lowerBound, url: pages[others[pagesShown.lowerBound - 1]].outputPath, root: root, chapterLevel: false)
+                children += Self.moreItem(theme, "navEarlier", left: pagesShown.lowerBound, url: pages[others[others.startIndex + pagesShown.lowerBound - 1]].outputPath,
+                                          root: root, chapterLevel: false)
             }
             for offset in pagesShown {
                 if offset == position {
@@ -391,7 +412,8 @@ struct NavigationHTML: Sendable {
                 }
             }
             if pagesShown.upperBound < others.count {
-                children += moreItem("navLater", left: others.count - pagesShown.upperBound, url: pages[others[pagesShown.upperBound]].outputPath, root: root, chapterLevel: false)
+                children += Self.moreItem(theme, "navLater", left: others.count - pagesShown.upperBound, url: pages[others[others.startIndex + pagesShown.upperBound]].outputPath,
+                                          root: root, chapterLevel: false)
             }
         }
         return Self.chapterItem(theme, chapter, root: root, current: chapter.pages.first == page, childrenHTML: children)

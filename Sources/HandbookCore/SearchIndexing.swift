@@ -8,6 +8,12 @@ public enum SearchIndexing {
         return files
     }
 
+    /// Builds the index and hands each file to `write` as it is made (see `SearchIndexBuilder.build(_:write:)`);
+    /// returns every file's path.
+    public static func write(for sections: [IndexedSection], to write: @Sendable (String, String) -> Void) -> [String] {
+        SearchIndexBuilder.build(entries(for: sections), write: write)
+    }
+
     public static func entries(for sections: [IndexedSection]) -> [SearchSection] {
         sections.parallelMap { section in
             SearchSection(pageTitle: section.pageTitle, heading: section.heading,

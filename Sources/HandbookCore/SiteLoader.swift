@@ -3,7 +3,9 @@ import Mustache
 
 /// The load stage: config, theme, pages with front matter, page order.
 enum SiteLoader {
-    static func load(_ options: BuildOptions, withTheme: Bool = true) throws(BuildFailure) -> LoadedSite {
+    /// `sourceBudget`: pages' sources are kept while their total stays within this many bytes; past it a page
+    /// keeps only its front matter (`Page.sourceDropped`).
+    static func load(_ options: BuildOptions, withTheme: Bool = true, sourceBudget: Int = .max) throws(BuildFailure) -> LoadedSite {
         let root = options.root.standardizedFileURL
         let configURL = root.appendingPathComponent(options.configFile)
         guard let configText = try? String(contentsOf: configURL, encoding: .utf8) else {
@@ -28,8 +30,16 @@ enum SiteLoader {
         let assets = all.filter { !$0.hasSuffix(".md") }
 
         let contentDirectory = config.contentDirectory
+        let kept = ByteBudget(sourceBudget)
         let loaded = markdown.parallelMap { path -> Result<Page, BuildFailure> in
-            loadPage(path, contentDir: contentDir, contentDirectory: contentDirectory)
+            var result = loadPage(path, contentDir: contentDir, contentDirectory: contentDirectory)
+            if case .success(var page) = result, !kept.take(page.body.utf8.count) {
+                page.body = ""
+                page.source = SourceText(path: page.displayPath, bytes: [])
+                page.sourceDropped = true
+                result = .success(page)
+            }
+            return result
         }
         var problems: [Diagnostic] = []
         var pages: [Page] = []
@@ -74,6 +84,22 @@ enum SiteLoader {
         return LoadedSite(root: root, config: config, configPath: options.configFile, theme: theme, pages: pages,
                           contentAssets: assets, contentDirectory: contentDir,
                           outputDirectory: resolve(config.outputDirectory, against: root))
+    }
+
+    /// A byte allowance shared by threads: `take` succeeds while the total taken stays within it.
+    final class ByteBudget: @unchecked Sendable {
+        private let lock = NSLock()
+        private var left: Int
+
+        init(_ bytes: Int) { left = bytes }
+
+        func take(_ bytes: Int) -> Bool {
+            lock.withLock {
+                guard bytes <= left else { return false }
+                left -= bytes
+                return true
+            }
+        }
     }
 
     /// Reads one page: its text, front matter and body (`path` relative to the content folder).

@@ -14,10 +14,28 @@ import Foundation
 /// Links to other pages' headings are checked after the stream, against every page's anchors, and their
 /// diagnostics are reported in the same order as the in-memory pipeline (`Transformer.complete`) gives.
 struct PageStream {
+    /// The loaded site, its pages holding only their front matter (`sourceDropped`).
     let site: LoadedSite
     let transformers: [any BlockTransformer]
-    /// Whether the pages' sources were dropped after load, to be read again as each page is streamed.
-    let rereadSources: Bool
+    /// The sources load kept, by page index, until the first stream takes them (each freed once its page is done).
+    private var sources: [Source?]
+
+    struct Source: Sendable {
+        var text: SourceText
+        var body: String
+    }
+
+    init(site loaded: LoadedSite, transformers: [any BlockTransformer]) {
+        var site = loaded
+        sources = site.pages.map { $0.sourceDropped ? nil : Source(text: $0.source, body: $0.body) }
+        for index in site.pages.indices where !site.pages[index].sourceDropped {
+            site.pages[index].body = ""
+            site.pages[index].source = SourceText(path: site.pages[index].displayPath, bytes: [])
+            site.pages[index].sourceDropped = true
+        }
+        self.site = site
+        self.transformers = transformers
+    }
 
     /// What one page leaves behind.
     struct Outcome: Sendable {
@@ -41,7 +59,8 @@ struct PageStream {
     }
 
     /// Streams every page into `staging`, planning with `generatedPaths` as the transformers' extra pages.
-    func run(into staging: Emitter.Staging, emitter: Emitter, generatedPaths: Set<String>) throws(BuildFailure) -> Result {
+    /// Pages whose source was not kept (or was taken by an earlier run) are read again.
+    mutating func run(into staging: Emitter.Staging, emitter: Emitter, generatedPaths: Set<String>) throws(BuildFailure) -> Result {
         let started = Date()
         let plan = PageRenderer.plan(site: site, transformers: transformers, languagesByPage: [:], generatedPaths: generatedPaths)
         try emitter.makeFolders(for: site.pages.map(\.outputPath), in: staging)
@@ -49,10 +68,16 @@ struct PageStream {
         let byLanguage = transformer.byLanguage
         let resolver = LinkResolver(pages: Set(site.pages.map(\.sourcePath)), assets: Set(site.contentAssets))
         let stagingPath = staging.path
-        let contentDir = site.contentDirectory, contentDirectory = site.config.contentDirectory, reread = rereadSources
-        let outcomes = Array(site.pages.indices).parallelMap { index -> Outcome in
+        let contentDir = site.contentDirectory, contentDirectory = site.config.contentDirectory
+        let input = site.pages.indices.map { (index: $0, source: sources.isEmpty ? nil : sources[$0]) }
+        sources = []
+        let outcomes = input.parallelMapConsuming { (job: consuming (index: Int, source: Source?)) -> Outcome in
+            let index = job.index
             var page = plan.pages[index]
-            if reread {
+            if let source = job.source.take() {
+                page.source = source.text
+                page.body = source.body
+            } else {
                 switch SiteLoader.loadPage(page.sourcePath, contentDir: contentDir, contentDirectory: contentDirectory) {
                 case .success(let fresh):
                     page.source = fresh.source

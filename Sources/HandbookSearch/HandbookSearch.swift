@@ -48,4 +48,18 @@ public enum SearchIndexBuilder {
         let index = SearchIndex(sections, maxTextLength: maxTextLength)
         return IndexEmitter.emit(index, sharded: sections.count > shardThreshold)
     }
+
+    /// The same files, each handed to `write` (from any thread) as soon as it is made and then dropped, so
+    /// they are never all in memory at once. Returns the paths in `build`'s order.
+    public static func build(
+        _ sections: [SearchSection],
+        shardThreshold: Int = defaultShardThreshold,
+        maxTextLength: Int = defaultMaxTextLength,
+        write: @Sendable (_ path: String, _ contents: String) -> Void
+    ) -> [String] {
+        let index = SearchIndex(sections, maxTextLength: maxTextLength)
+        return withoutActuallyEscaping(write) { write in
+            IndexEmitter.emit(index, sharded: sections.count > shardThreshold, write: write).files.map(\.path)
+        }
+    }
 }

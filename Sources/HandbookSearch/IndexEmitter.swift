@@ -25,7 +25,13 @@ enum IndexEmitter {
     static let docShardSize = 64
     static let tokenShardBytes = 120_000
 
-    static func emit(_ index: SearchIndex, sharded: Bool) -> SearchIndexOutput {
+    /// The index's files; with `write`, each file goes to it as soon as it is made and comes back with empty contents.
+    static func emit(_ index: SearchIndex, sharded: Bool, write: (@Sendable (String, String) -> Void)? = nil) -> SearchIndexOutput {
+        func handOver(_ file: (path: String, contents: String)) -> (path: String, contents: String) {
+            guard let write else { return file }
+            write(file.path, file.contents)
+            return (file.path, "")
+        }
         let entries = TokenEntries(index)
         if !sharded {
             var out = prefix + "{\"k\":\"i\",\"v\":1,\"n\":\(index.count),\"ts\":0,\"dn\":0,\"dz\":0,\"t\":"
@@ -34,7 +40,7 @@ enum IndexEmitter {
             out += ",\"d\":"
             appendDocs(index.docs[...], offset: 0, to: &out)
             out += "}" + suffix
-            return SearchIndexOutput(files: [("assets/search-index.js", out)])
+            return SearchIndexOutput(files: [handOver(("assets/search-index.js", out))])
         }
         let ts = max(1, min(1024, (entries.total + tokenShardBytes - 1) / tokenShardBytes))
         // Each shard's tokens, still in key order: a stable counting sort by shard.
@@ -54,7 +60,7 @@ enum IndexEmitter {
             if f < ts {
                 let shard = members[shardStarts[f]..<shardStarts[f + 1]]
                 let head = prefix + "{\"k\":\"t\",\"i\":\(f),\"t\":"
-                return ("assets/search/shard-\(f).js", entries.json(shard, between: head, and: "}" + suffix))
+                return handOver(("assets/search/shard-\(f).js", entries.json(shard, between: head, and: "}" + suffix)))
             }
             let n = f - ts
             let lo = n * docShardSize, hi = min(index.docs.count, lo + docShardSize)
@@ -62,9 +68,9 @@ enum IndexEmitter {
             out.reserveCapacity(index.docs[lo..<hi].reduce(256) { $0 + $1.estimatedJSONSize })
             appendDocs(index.docs[lo..<hi], offset: lo, to: &out)
             out += "}" + suffix
-            return ("assets/search/docs-\(n).js", out)
+            return handOver(("assets/search/docs-\(n).js", out))
         }
-        return SearchIndexOutput(files: [("assets/search-index.js", header)] + files)
+        return SearchIndexOutput(files: [handOver(("assets/search-index.js", header))] + files)
     }
 
     /// `"token":"postings"` for every token, in key order, written once (in parallel batches) and

@@ -20,9 +20,9 @@ struct RealHandbookTests {
         defer { try? FileManager.default.removeItem(at: output) }
         var options = BuildOptions(root: repo, transformers: [ChecklistTransformer(), QuizTransformer()])
         options.outputOverride = output.path
-        let builder = Builder(options: options, indexer: { sections in
+        let builder = Builder(options: options, indexer: { sections, write in
             captured.withLock { $0 = SearchIndexing.entries(for: sections) }
-            return SearchIndexing.files(for: sections)
+            return SearchIndexing.write(for: sections, to: write)
         })
         let report = try builder.build()
         return (captured.withLock { $0 }, report)
