@@ -172,25 +172,6 @@ struct PageRenderer {
         return files
     }
 
-    /// Renders every content page straight into the staging folder, so no more than one page per core is
-    /// held in memory; returns the other files (generated pages and the transformers' data files), which are small.
-    func renderAll(plan: Plan, into staging: Emitter.Staging, emitter: Emitter) throws(BuildFailure) -> [String: String] {
-        try emitter.makeFolders(for: plan.pages.map(\.outputPath), in: staging)
-        let stagingPath = staging.path
-        let problems = Array(plan.pages.indices).parallelMap { index -> [Diagnostic] in
-            let path = plan.pages[index].outputPath
-            let html = Self.renderPage(index, plan: plan)
-            if html.isEmpty { return [Self.emptyRender(path, themeDirectory: plan.config.themeDirectory)] }
-            return Emitter.write(html, to: stagingPath + "/" + path) ? [] : emitter.cannotWrite(path).diagnostics
-        }.flatMap { $0 }
-        if !problems.isEmpty { throw BuildFailure(problems) }
-        staging.record(plan.pages.map(\.outputPath))
-        var files = Self.renderGenerated(plan: plan, extraPages: transformed.extraPages)
-        try Self.checkNotEmpty(files, themeDirectory: site.config.themeDirectory)
-        files.merge(transformed.dataFiles) { $1 }
-        return files
-    }
-
     /// The chapter list for pages outside any chapter (home, 404, search, generated pages), where no
     /// chapter is current. Content pages get their sidebar from `NavigationHTML`. URLs are root-relative.
     static func chapterList(_ chapters: [Chapter]) -> [[String: Any]] {
