@@ -192,6 +192,12 @@ struct Emitter {
             let fd = open(path, O_WRONLY | O_CREAT, 0o644)
             guard fd >= 0 else { return false }
             defer { close(fd) }
+            // The new text's last, partial page would make the kernel read the old block first when the old
+            // file goes on past it and is no longer cached (a synchronous disk read per file): cut the old file
+            // back to the last whole page the new text covers, so that page is past the end and needs no read.
+            var info = stat()
+            let wholePages = off_t(bytes.count) & ~off_t(4095)
+            if fstat(fd, &info) == 0, info.st_size > wholePages, ftruncate(fd, wholePages) != 0 { return false }
             var offset = 0
             while offset < bytes.count {
                 let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)

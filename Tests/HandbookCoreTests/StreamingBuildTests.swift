@@ -141,3 +141,23 @@ struct StreamingBuildTests {
         #expect(leftovers == [])
     }
 }
+
+/// `Emitter.write` writes over the previous build's files in place: whatever the old file's length, the
+/// new file holds exactly the new text.
+struct EmitterWriteTests {
+    @Test func overwritesLeaveExactlyTheNewText() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hb-write-\(UUID().uuidString).html").path
+        defer { unlink(path) }
+        let sizes = [10_000, 3, 8_192, 8_191, 8_193, 0, 4_096, 12_345, 4_095, 20_000, 4_097]
+        for (round, size) in sizes.enumerated() {
+            let text = String((0..<size).map { index in Character(Unicode.Scalar(UInt8(97 + (index + round) % 26))) })
+            #expect(Emitter.write(text, to: path))
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == text, "after writing \(size) bytes over the previous file")
+        }
+        // Multi-byte text: the cut is by bytes, not characters.
+        let chinese = String(repeating: "投诉处理记录", count: 700)
+        #expect(Emitter.write(chinese, to: path))
+        #expect(Emitter.write(String(chinese.prefix(1000)), to: path))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == String(chinese.prefix(1000)))
+    }
+}
