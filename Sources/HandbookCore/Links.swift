@@ -8,8 +8,9 @@ struct LinkResolver: Sendable {
     let anchors: [String: Set<String>]
     /// Non-Markdown files in the content folder (copied to the site), by path.
     let assets: Set<String>
-    /// Set when other pages' anchors are not known yet (the streaming build transforms one page at a time):
-    /// every page's path. A link to another page's heading is then `.unverifiedAnchor`, checked at the end.
+    /// Set when pages' anchors are not known yet (the streaming build transforms one page at a time, in one
+    /// walk of its tree): every page's path. A link to a heading, on any page, is then `.unverifiedAnchor`,
+    /// checked once every page is transformed.
     let pages: Set<String>?
 
     init(anchors: [String: Set<String>], assets: Set<String>) {
@@ -49,15 +50,15 @@ struct LinkResolver: Sendable {
         return false
     }
 
-    /// `from` is the linking page's source path; `destination` the link as written. `ownAnchors` are the
-    /// linking page's anchors when the resolver does not have them (`init(pages:assets:)`).
-    func resolve(_ destination: String, from page: String, ownAnchors: Set<String>? = nil) -> Resolution {
+    /// `from` is the linking page's source path; `destination` the link as written.
+    func resolve(_ destination: String, from page: String) -> Resolution {
         if destination.isEmpty || Self.isExternal(destination) { return .external }
         let (pathPart, fragment) = Self.splitFragment(destination)
         let decodedFragment = fragment.map { $0.contains("%") ? $0.removingPercentEncoding ?? $0 : $0 }
         if pathPart.isEmpty {
-            if let anchor = decodedFragment, !anchor.isEmpty, !((ownAnchors ?? anchors[page])?.contains(anchor) ?? false) {
-                return .missingAnchor(page: page, anchor: anchor)
+            if let anchor = decodedFragment, !anchor.isEmpty {
+                if pages != nil { return .unverifiedAnchor(destination, page: page, anchor: anchor) }
+                if !(anchors[page]?.contains(anchor) ?? false) { return .missingAnchor(page: page, anchor: anchor) }
             }
             return .external
         }
@@ -67,10 +68,7 @@ struct LinkResolver: Sendable {
             let url = { Self.relativePath(from: page, to: String(target.dropLast(3)) + ".html") + (fragment.map { "#" + $0 } ?? "") }
             if let pages {
                 guard pages.contains(target) else { return .missingPage(target) }
-                if let anchor = decodedFragment, !anchor.isEmpty {
-                    if target == page, let ownAnchors { return ownAnchors.contains(anchor) ? .rewritten(url()) : .missingAnchor(page: target, anchor: anchor) }
-                    return .unverifiedAnchor(url(), page: target, anchor: anchor)
-                }
+                if let anchor = decodedFragment, !anchor.isEmpty { return .unverifiedAnchor(url(), page: target, anchor: anchor) }
                 return .rewritten(url())
             }
             guard let pageAnchors = anchors[target] else { return .missingPage(target) }

@@ -111,16 +111,13 @@ struct PageStream {
         }
         let t1 = threadCPUSeconds()
         outcome.cpu.parse = t1 - t0
-        var pass = transformer.firstPass(page, byLanguage: byLanguage)
+        // Heading ids, blocks and links in one walk; anchor checks wait until every page is done.
+        var pass = transformer.firstPass(page, byLanguage: byLanguage, resolver: resolver)
         if !pass.problems.isEmpty {
             outcome.failed = (.transform, pass.problems)
             return outcome
         }
-        if var tree = pass.page.tree {
-            pass.page.tree = nil  // the only reference: links are rewritten in place
-            Transformer.resolveLinks(&tree, page: pass.page, resolver: resolver, issues: &outcome.links)
-            pass.page.tree = tree
-        }
+        outcome.links = pass.links
         outcome.sections = Transformer.sections(of: pass.page, blockTexts: pass.texts)
         outcome.anchors = pass.page.anchors
         outcome.artifacts = pass.artifacts

@@ -55,13 +55,17 @@ struct Transformer {
         var texts: [Int: String] = [:]
         var languages: Set<String> = []
         var problems: [Diagnostic] = []
+        /// Links resolved in the same walk (when `firstPass` is given a resolver), in document order.
+        var links: [LinkIssue] = []
     }
 
     var byLanguage: [String: any BlockTransformer] {
         Dictionary(transformers.map { ($0.language, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    func firstPass(_ original: consuming Page, byLanguage: [String: any BlockTransformer]) -> PagePass {
+    /// With `resolver` (one that defers anchor checks, `LinkResolver(pages:assets:)`), links are rewritten in
+    /// the same walk and their issues collected in `PagePass.links`; without, pass 2 resolves them.
+    func firstPass(_ original: consuming Page, byLanguage: [String: any BlockTransformer], resolver: LinkResolver? = nil) -> PagePass {
         var page = original
         guard var tree = page.tree else { return PagePass(page: page) }
         page.tree = nil  // `tree` is now the only reference, so the pass changes it in place
@@ -74,7 +78,7 @@ struct Transformer {
         for index in tree.children.indices {
             transformNode(&tree.children[index], page: pass.page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
                           artifacts: &collected, references: &pass.references, texts: &pass.texts, blockNumber: &blockNumber,
-                          languages: &pass.languages, problems: &pass.problems)
+                          languages: &pass.languages, problems: &pass.problems, resolver: resolver, links: &pass.links)
         }
         // Keep block order within the page: transformNode appends per language in document order.
         for (language, items) in collected.sorted(by: { $0.key < $1.key }) { pass.artifacts += items.map { (language, $0) } }
@@ -230,7 +234,7 @@ struct Transformer {
                                anchors: inout Set<String>, byLanguage: [String: any BlockTransformer],
                                artifacts: inout [String: [any Sendable]], references: inout [BlockReference],
                                texts: inout [Int: String], blockNumber: inout Int, languages: inout Set<String>,
-                               problems: inout [Diagnostic]) {
+                               problems: inout [Diagnostic], resolver: LinkResolver?, links: inout [LinkIssue]) {
         switch node.kind {
         case .heading(let level):
             var text = node.plainText
@@ -251,6 +255,9 @@ struct Transformer {
             node.anchor = id
             anchors.insert(id)
             headings.append(Page.Heading(level: level, id: id, text: text))
+            if let resolver {  // a link inside the heading
+                for index in node.children.indices { Self.resolveLinks(&node.children[index], page: page, resolver: resolver, issues: &links) }
+            }
         case .codeBlock(let info, let literal):
             let language = String(info.split(separator: " ", maxSplits: 1).first ?? "")
             guard let transformer = byLanguage[language] else { return }
@@ -275,11 +282,14 @@ struct Transformer {
             } catch {
                 problems += error.diagnostics
             }
+        case .link, .image:
+            if let resolver { Self.resolveLink(&node, page: page, resolver: resolver, issues: &links) }
+            fallthrough
         default:
             for index in node.children.indices {
                 transformNode(&node.children[index], page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
                               artifacts: &artifacts, references: &references, texts: &texts, blockNumber: &blockNumber,
-                              languages: &languages, problems: &problems)
+                              languages: &languages, problems: &problems, resolver: resolver, links: &links)
             }
         }
     }
@@ -291,13 +301,22 @@ struct Transformer {
         for case .problem(let problem) in issues { problems.append(problem) }
     }
 
-    /// The same, for a resolver that may not know other pages' anchors yet: such links come back as
+    /// The same, for a resolver that may not know the pages' anchors yet: such links come back as
     /// `LinkIssue.anchor`, in document order with the problems, to be checked once every page is transformed.
     static func resolveLinks(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, issues: inout [LinkIssue]) {
+        resolveLink(&node, page: page, resolver: resolver, issues: &issues)
+        // Callers pass a tree nobody else holds, so walking it in place copies nothing.
+        for index in node.children.indices {
+            resolveLinks(&node.children[index], page: page, resolver: resolver, issues: &issues)
+        }
+    }
+
+    /// Rewrites `node` if it is a link or an image (not its children).
+    static func resolveLink(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, issues: inout [LinkIssue]) {
         func check(_ destination: String) -> String {
             let line = node.start.line
             var column: Int { page.source.characterColumn(line: line, byteColumn: node.start.column) }  // only for a diagnostic
-            switch resolver.resolve(destination, from: page.sourcePath, ownAnchors: resolver.pages == nil ? nil : page.anchors) {
+            switch resolver.resolve(destination, from: page.sourcePath) {
             case .external:
                 return destination
             case .rewritten(let url):
@@ -311,9 +330,8 @@ struct Transformer {
                                                   message: "link to `\(destination)`: no such page or file (`\(target)`)",
                                                   hint: "link to a .md file in the content folder, relative to this page")))
             case .missingAnchor(let target, let anchor):
-                let known = target == page.sourcePath && resolver.pages != nil ? page.anchors : resolver.anchors[target] ?? []
                 issues.append(.problem(PendingAnchor(destination: destination, page: target, anchor: anchor, file: page.displayPath,
-                                                     line: line, column: column).diagnostic(known: known)))
+                                                     line: line, column: column).diagnostic(known: resolver.anchors[target] ?? [])))
             }
             return destination
         }
@@ -324,10 +342,6 @@ struct Transformer {
             node.kind = .image(source: check(source), title: title)
         default:
             break
-        }
-        // Callers pass a tree nobody else holds, so walking it in place copies nothing.
-        for index in node.children.indices {
-            resolveLinks(&node.children[index], page: page, resolver: resolver, issues: &issues)
         }
     }
 

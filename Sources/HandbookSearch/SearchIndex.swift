@@ -95,6 +95,7 @@ struct SearchIndex {
             }
             initialized = total
         }
+        chunks = []  // their postings are copied into `postings`; free them before the sort
         var allKeys: [UInt64] = []
         var allRanges: [Range<Int>] = []
         for part in parts {
