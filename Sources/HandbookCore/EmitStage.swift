@@ -192,15 +192,23 @@ struct Emitter {
             let fd = open(path, O_WRONLY | O_CREAT, 0o644)
             guard fd >= 0 else { return false }
             defer { close(fd) }
-            // The new text's last, partial page would make the kernel read the old block first when the old
-            // file goes on past it and is no longer cached (a synchronous disk read per file): cut the old file
-            // back to the last whole page the new text covers, so that page is past the end and needs no read.
-            var info = stat()
-            let wholePages = off_t(bytes.count) & ~off_t(4095)
-            if fstat(fd, &info) == 0, info.st_size > wholePages, ftruncate(fd, wholePages) != 0 { return false }
+            // The text is written padded with zeros to a whole page, then cut to length. A last, partial page
+            // would make the kernel read the old block first whenever the old file goes on past it and is no
+            // longer cached (a synchronous disk read per file); cutting the old file short first instead frees
+            // and reallocates its last block, which on a disk mounted with `discard` waits for the device.
+            // A file that shrank by whole blocks still loses them in the final ftruncate.
+            let padding = (4096 - bytes.count % 4096) % 4096
             var offset = 0
-            while offset < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            let total = bytes.count + padding
+            while offset < total {
+                let n: Int
+                if offset < bytes.count {
+                    var parts = [iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + offset), iov_len: bytes.count - offset),
+                                 iovec(iov_base: UnsafeMutableRawPointer(mutating: Self.zeroPage), iov_len: padding)]
+                    n = writev(fd, &parts, padding > 0 ? 2 : 1)
+                } else {
+                    n = Foundation.write(fd, Self.zeroPage + (offset - bytes.count), total - offset)
+                }
                 if n < 0 {
                     if errno == EINTR { continue }
                     return false
@@ -210,6 +218,10 @@ struct Emitter {
             return ftruncate(fd, off_t(bytes.count)) == 0
         }
     }
+
+    /// A page of zeros for `write`'s padding (never written to).
+    nonisolated(unsafe) static let zeroPage: UnsafeRawPointer = UnsafeRawPointer(UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
+        .initializeMemory(as: UInt8.self, repeating: 0, count: 4096))
 
     /// Copies files into `folder` of the staging folder, over what an older build left there.
     private func copy(_ files: [String], from source: URL, to folder: String, in staging: Staging) throws {
