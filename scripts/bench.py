@@ -216,7 +216,7 @@ def main():
             n = result["serve_edits"]
             print(f"{'serve: edit → reload (median of ' + str(n) + ')':<34}{result['serve_edit_ms']:>9.1f} ms  "
                   f"(client saw it after {result['serve_client_ms']:.1f} ms)")
-            print(f"{'  noticed (median)':<34}{result['serve_detect_ms']:>9.1f} ms  (inotify on Linux; polling every {result['serve_poll_ms']} ms as well)")
+            print(f"{'  noticed (median)':<34}{result['serve_detect_ms']:>9.1f} ms  (inotify on Linux, a full poll every 2 s as well; polling every {result['serve_poll_ms']} ms without inotify)")
             print(f"{'  rebuild one page (median)':<34}{result['serve_rebuild_ms']:>9.1f} ms  "
                   f"(max {result['serve_rebuild_max_ms']:.1f} ms; stages {result['serve_stage_ms']})")
             print(f"{'  title change (all pages)':<34}{result['serve_title_edit_ms']:>9.1f} ms")

@@ -260,6 +260,8 @@ public final class ChangeNotifier {
     #endif
     /// Watch descriptor → folder.
     private var folders: [Int32: String] = [:]
+    /// Set when the kernel's event queue overflowed (events were lost); `takeOverflow` reads and clears it.
+    private var overflowed = false
     /// Folders currently watched.
     public var watched: Int { folders.count }
 
@@ -330,7 +332,14 @@ public final class ChangeNotifier {
                 }
             }
         }
+        if overflow { overflowed = true }
         return overflow ? nil : changed
     }
     #endif
+
+    /// Whether events were lost since the last call, so that everything must be looked at.
+    public func takeOverflow() -> Bool {
+        defer { overflowed = false }
+        return overflowed
+    }
 }
