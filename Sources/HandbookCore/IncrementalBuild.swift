@@ -282,8 +282,19 @@ public final class SiteSession {
             }
             state.pages[index] = page
         }
-        let references = state.passes.flatMap(\.references)
-        state.resolvedCites = Transformer.resolveReferences(references, resolver: resolver, problems: &problems)
+        if anchorsChanged {
+            state.resolvedCites = Transformer.resolveReferences(state.passes.flatMap(\.references), resolver: resolver, problems: &problems)
+        } else {
+            // No anchors changed, so every other page's cites resolve as they did (they did, or the last build
+            // would have failed): only the changed pages' cites are resolved again (keys start with their page).
+            for index in indices {
+                for reference in old.passes[index].references {
+                    state.resolvedCites.removeValue(forKey: ReferenceKey.make(page: reference.pagePath, target: reference.target))
+                }
+            }
+            let changed = Transformer.resolveReferences(indices.flatMap { state.passes[$0].references }, resolver: resolver, problems: &problems)
+            state.resolvedCites.merge(changed) { $1 }
+        }
         if !problems.isEmpty { throw BuildFailure(problems) }
 
         // The transformers' finish, only when blocks, cites or titles changed.

@@ -201,6 +201,31 @@ struct IncrementalBuildTests {
         #expect(scratch.outputFiles() == (try scratch.freshBuild()))
     }
 
+    /// With no anchor changed, only the edited page's cites are resolved again; the rest are kept.
+    @Test func citeChangeWithoutAnchorChangeResolvesOnlyThatPage() throws {
+        let scratch = try Scratch("forms-site")
+        defer { scratch.remove() }
+        let session = scratch.session()
+        try session.fullBuild()
+        // A cite moves to another existing clause of the other page; no heading changes.
+        try scratch.edit("02-service.md") { $0.replacingOccurrences(of: "    cite: 01-complaints.md#第4条", with: "    cite: 01-complaints.md#第3条") }
+        #expect(try session.rebuild(changedPages: ["02-service.md"]).kind == .incremental)
+        #expect(scratch.outputFiles() == (try scratch.freshBuild()))
+
+        // A cite to a clause that does not exist fails, and the output stays as it was.
+        let before = scratch.outputFiles()
+        try scratch.edit("02-service.md") { $0.replacingOccurrences(of: "    cite: 01-complaints.md#第3条", with: "    cite: 01-complaints.md#第99条") }
+        #expect(throws: BuildFailure.self) { try session.rebuild(changedPages: ["02-service.md"]) }
+        #expect(scratch.outputFiles() == before)
+
+        // Fixed again, then a text edit on the other page: every cite still resolves as a fresh build does.
+        try scratch.edit("02-service.md") { $0.replacingOccurrences(of: "#第99条", with: "#第4条") }
+        try session.rebuild(changedPages: ["02-service.md"])
+        try scratch.edit("01-complaints.md") { $0 + "\n补充说明。\n" }
+        #expect(try session.rebuild(changedPages: ["01-complaints.md"]).kind == .incremental)
+        #expect(scratch.outputFiles() == (try scratch.freshBuild()))
+    }
+
     @Test func otherChangesMakeAFullBuild() throws {
         let scratch = try Scratch("basic")
         defer { scratch.remove() }
