@@ -14,15 +14,20 @@ public enum JSONParser {
     public static let maximumDepth = 256
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer throws(JSONParseError) -> JSONValue in
-            var parser = Parser(bytes: buffer)
-            parser.skipWhitespace()
-            let value = try parser.value(depth: 0)
-            parser.skipWhitespace()
-            if parser.position < buffer.count { throw parser.error("unexpected text after the JSON value") }
-            return value
+        // Contiguous bytes (an array, Data) are parsed where they are; others are copied into an array first.
+        if let result = bytes.withContiguousStorageIfAvailable({ buffer in Result { () throws(JSONParseError) in try parse(buffer: buffer) } }) {
+            return try result.get()
         }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(JSONParseError) -> JSONValue in try parse(buffer: buffer) }
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var parser = Parser(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        if parser.position < buffer.count { throw parser.error("unexpected text after the JSON value") }
+        return value
     }
 
     private struct Parser {

@@ -159,3 +159,70 @@ extension Decoder {
         }
     }
 }
+
+extension JSONValue {
+    /// Compact JSON with sorted keys and unescaped slashes: byte for byte what `JSONEncoder` with
+    /// `[.sortedKeys, .withoutEscapingSlashes]` writes (tests compare the two), without going through Codable.
+    public var compactJSON: String {
+        var out: [UInt8] = []
+        appendJSON(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public func appendJSON(to out: inout [UInt8]) {
+        switch self {
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .number(let n):
+            // As `encode(to:)`: a whole number below 9e15 as an integer, any other as JSONEncoder writes a
+            // Double (its description without a trailing ".0").
+            if !n.isFinite {
+                out += "null".utf8  // JSON has no infinity (JSONEncoder would refuse the whole value)
+            } else if n.rounded() == n, abs(n) < 9e15 {
+                out += String(Int64(n)).utf8
+            } else {
+                var text = n.description
+                if text.hasSuffix(".0") { text.removeLast(2) }
+                out += text.utf8
+            }
+        case .string(let s): Self.appendJSONString(s, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.appendJSON(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            // JSONEncoder's `.sortedKeys` orders keys by their UTF-8 bytes.
+            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.appendJSONString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                members[key]!.appendJSON(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `"` and `\` escaped, \b \t \n \f \r by name, other control characters as \u00xx; nothing else.
+    static func appendJSONString(_ string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x00..<0x20: out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -8,16 +8,10 @@ struct SubmissionFiles: Sequence, IteratorProtocol {
 
     /// Whether the bytes are valid UTF-8 (without building a string).
     static func isValidUTF8(_ data: Data) -> Bool {
-        var iterator = data.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
-        }
+        // The standard library's validator works on the contiguous bytes (the iterator decoded scalar by scalar).
+        data.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil }
     }
+
 
     /// Paths still to visit, and for each open folder its sorted entries: reports come out in a stable
     /// order, and only the names of the folders being walked are held in memory.
