@@ -51,36 +51,38 @@ public struct BuildFailure: Error, Sendable, CustomStringConvertible {
 /// Maps byte offsets/columns of a source file to 1-based line and character columns.
 public struct SourceText: Sendable {
     public let path: String
-    private let lineStarts: [Int]
     private let bytes: [UInt8]
 
     public init(path: String, text: String) {
         self.init(path: path, bytes: Array(text.utf8))
     }
 
-    /// From the file's UTF-8 bytes as read (no copy of its own).
+    /// From the file's UTF-8 bytes as read (no copy of its own). Lines are found when a column is asked for
+    /// (a few times per page at most: fenced blocks, links to headings, diagnostics), not for every page.
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        var starts = [0]
-        bytes.withUnsafeBufferPointer { buffer in
-            for offset in 0..<buffer.count where buffer[offset] == UInt8(ascii: "\n") { starts.append(offset + 1) }
-        }
-        self.lineStarts = starts
     }
 
     /// Converts cmark's byte column on a line into a column counted in characters (Unicode scalars).
     public func characterColumn(line: Int, byteColumn: Int) -> Int {
-        guard line >= 1, line <= lineStarts.count, byteColumn > 1 else { return max(byteColumn, 1) }
-        let start = lineStarts[line - 1]
-        let end = min(start + byteColumn - 1, bytes.count)
-        var column = 1
-        var offset = start
-        while offset < end {
-            let byte = bytes[offset]
-            if byte & 0xC0 != 0x80 { column += 1 }
-            offset += 1
+        guard line >= 1, byteColumn > 1 else { return max(byteColumn, 1) }
+        return bytes.withUnsafeBufferPointer { buffer -> Int in
+            guard let base = buffer.baseAddress else { return line == 1 ? 1 : byteColumn }  // no text: as an empty line 1
+            // The start of `line`: after the (line - 1)th newline, found with memchr.
+            var start = 0
+            for _ in 1..<line {
+                guard start < buffer.count, let newline = memchr(base + start, 0x0A, buffer.count - start) else { return byteColumn }
+                start = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            let end = min(start + byteColumn - 1, buffer.count)
+            var column = 1
+            var offset = start
+            while offset < end {
+                if buffer[offset] & 0xC0 != 0x80 { column += 1 }
+                offset += 1
+            }
+            return column
         }
-        return column
     }
 }

@@ -181,3 +181,20 @@ struct EmitterWriteTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == String(chinese.prefix(1000)))
     }
 }
+
+/// `SourceText` finds a line when a column is asked for; columns count characters, not bytes.
+struct SourceTextTests {
+    @Test func columnsOnEveryLine() {
+        let text = "第一行\n## 第3条 受理\n\n见[链接](a.md)\n"
+        let source = SourceText(path: "content/a.md", text: text)
+        #expect(source.characterColumn(line: 1, byteColumn: 4) == 2)        // after 第 (3 bytes)
+        #expect(source.characterColumn(line: 2, byteColumn: 4) == 4)        // "## " then 第
+        #expect(source.characterColumn(line: 4, byteColumn: 4) == 2)        // [ after 见
+        #expect(source.characterColumn(line: 3, byteColumn: 1) == 1)        // an empty line
+        #expect(source.characterColumn(line: 5, byteColumn: 3) == 1)        // the empty line after the last newline
+        #expect(source.characterColumn(line: 9, byteColumn: 7) == 7)        // past the end: the byte column as given
+        #expect(source.characterColumn(line: 0, byteColumn: 5) == 5)
+        #expect(source.characterColumn(line: 4, byteColumn: 999) == 13)     // past the line: counts on to the end of the text
+        #expect(SourceText(path: "x", bytes: []).characterColumn(line: 1, byteColumn: 3) == 1)
+    }
+}
