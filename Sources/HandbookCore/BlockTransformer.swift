@@ -65,7 +65,7 @@ extension BlockTransformer {
 }
 
 /// A page made by a transformer rather than written in content/.
-public struct GeneratedPage: Sendable {
+public struct GeneratedPage: Sendable, Equatable {
     /// Output path relative to the site root, e.g. `quizzes/index.html`.
     public var path: String
     public var title: String

@@ -17,6 +17,8 @@ public struct RebuildReport: Sendable {
     public var indexRebuilt: Bool
     /// Whether the search index is out of date and left for `searchIndexJob()` (with `deferSearchIndex`).
     public var indexDeferred: Bool = false
+    /// Whether the block transformers' finish ran again (data files, quiz pages): blocks, cites or titles changed.
+    public var blocksFinished: Bool = true
     /// Why a full build was made instead of an incremental one (nil for incremental rebuilds).
     public var fullBuildReason: String?
     public var stageMilliseconds: [(stage: String, ms: Double)]
@@ -205,6 +207,17 @@ public final class SiteSession {
         case done(State, RebuildReport)
     }
 
+    /// Whether two pages' block artifacts are the same, language by language and in order. Artifacts that are
+    /// not `Equatable` count as changed.
+    static func sameArtifacts(_ a: [(String, any Sendable)], _ b: [(String, any Sendable)]) -> Bool {
+        guard a.count == b.count else { return false }
+        func equal<T: Equatable>(_ first: T, _ second: any Sendable) -> Bool { (second as? T) == first }
+        for (x, y) in zip(a, b) {
+            guard x.0 == y.0, let first = x.1 as? any Equatable, equal(first, y.1) else { return false }
+        }
+        return true
+    }
+
     private func incremental(state old: State, changed: [String]) throws(BuildFailure) -> Outcome {
         let started = Date()
         var timings: [(String, Double)] = []
@@ -299,7 +312,8 @@ public final class SiteSession {
 
         // The transformers' finish, only when blocks, cites or titles changed.
         let titlesChanged = indices.contains { state.pages[$0].title != old.pages[$0].title }
-        let blocksChanged = indices.contains { !state.passes[$0].artifacts.isEmpty || !old.passes[$0].artifacts.isEmpty }
+        // A page's blocks changed unless each artifact equals the old one (same definition, page, line, HTML).
+        let blocksChanged = indices.contains { !Self.sameArtifacts(state.passes[$0].artifacts, old.passes[$0].artifacts) }
         let finishNeeded = blocksChanged || titlesChanged || state.resolvedCites != old.resolvedCites
         if finishNeeded {
             var artifacts: [String: [any Sendable]] = [:]
@@ -346,8 +360,16 @@ public final class SiteSession {
         }
         var files: [String: String] = [:]
         for (path, html) in rendered { files[path] = html }
-        // Home, 404 and search are small and show chapter summaries; extra pages only when the blocks were finished again.
-        var generated = PageRenderer.renderGenerated(plan: plan, extraPages: finishNeeded || renderAll ? state.finished.extraPages : [])
+        // Home, 404 and search are small and show chapter summaries; extra pages only when the blocks were finished
+        // again, and then only those that changed (unless every page is rendered anyway).
+        var extraToRender: [GeneratedPage] = []
+        if renderAll {
+            extraToRender = state.finished.extraPages
+        } else if finishNeeded {
+            let before = Dictionary(old.finished.extraPages.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            extraToRender = state.finished.extraPages.filter { before[$0.path] != $0 }
+        }
+        var generated = PageRenderer.renderGenerated(plan: plan, extraPages: extraToRender)
         if !(finishNeeded || renderAll) {
             for extra in old.finished.extraPages { generated.removeValue(forKey: extra.path) }
         }
@@ -394,7 +416,8 @@ public final class SiteSession {
 
         let report = RebuildReport(kind: .incremental, pages: state.pages.count, renderedPages: toRender.count, writtenFiles: written.sorted(),
                                    removedFiles: removed.sorted(), indexRebuilt: indexNeeded && !indexDeferred, indexDeferred: indexDeferred,
-                                   fullBuildReason: nil, stageMilliseconds: timings, totalSeconds: Date().timeIntervalSince(started))
+                                   blocksFinished: finishNeeded, fullBuildReason: nil, stageMilliseconds: timings,
+                                   totalSeconds: Date().timeIntervalSince(started))
         return .done(state, report)
     }
 

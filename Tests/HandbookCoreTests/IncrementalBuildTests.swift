@@ -201,6 +201,28 @@ struct IncrementalBuildTests {
         #expect(scratch.outputFiles() == (try scratch.freshBuild()))
     }
 
+    /// Text edited on a page with a form: its blocks are unchanged, so the data files and quiz pages are left
+    /// alone (the transformers' finish does not run); a change to the form itself rewrites them.
+    @Test func textEditBesideAFormLeavesTheDataFiles() throws {
+        let scratch = try Scratch("forms-site")
+        defer { scratch.remove() }
+        let session = scratch.session()
+        try session.fullBuild()
+        try scratch.edit("01-complaints.md") { $0 + "\n补充说明：受理后当日上报。\n" }
+        let report = try session.rebuild(changedPages: ["01-complaints.md"])
+        #expect(report.kind == .incremental)
+        #expect(!report.blocksFinished)
+        #expect(report.writtenFiles.contains("01-complaints.html") && !report.writtenFiles.contains { $0.hasPrefix("forms/") },
+                "\(report.writtenFiles)")
+        #expect(scratch.outputFiles() == (try scratch.freshBuild()))
+
+        try scratch.edit("01-complaints.md") { $0.replacingOccurrences(of: "label: 投诉受理时间", with: "label: 投诉受理的时间") }
+        let changed = try session.rebuild(changedPages: ["01-complaints.md"])
+        #expect(changed.blocksFinished)
+        #expect(changed.writtenFiles.contains { $0.hasPrefix("forms/") }, "\(changed.writtenFiles)")
+        #expect(scratch.outputFiles() == (try scratch.freshBuild()))
+    }
+
     /// With no anchor changed, only the edited page's cites are resolved again; the rest are kept.
     @Test func citeChangeWithoutAnchorChangeResolvesOnlyThatPage() throws {
         let scratch = try Scratch("forms-site")

@@ -17,7 +17,9 @@ public struct ChecklistTransformer: BlockTransformer {
 
     public init() {}
 
-    public struct Artifact: Sendable {
+    /// Equal when every field is (definition, canonical JSON, page, position): `handbook
+    /// serve` then knows an edit left the blocks alone.
+    public struct Artifact: Sendable, Equatable {
         public var definition: ChecklistDefinition
         public var hash: String
         /// The canonical JSON the hash is taken of, which is also what the data files embed.

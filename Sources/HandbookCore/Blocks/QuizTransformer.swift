@@ -12,7 +12,9 @@ public struct QuizTransformer: BlockTransformer {
 
     public init() {}
 
-    public struct Artifact: Sendable {
+    /// Equal when every field is (definition, canonical JSON, page, position): `handbook
+    /// serve` then knows an edit left the blocks alone.
+    public struct Artifact: Sendable, Equatable {
         public var definition: QuizDefinition
         /// The definition the page gets: the full one (self-check) or the exam edition.
         public var published: QuizDefinition
