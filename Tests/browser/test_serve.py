@@ -18,6 +18,7 @@ import uuid
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import REPO, page_problems
@@ -91,8 +92,13 @@ def served():
         assert status == 0, f"serve exited {status}:\n{server.log}"
 
 
+def wait(driver, seconds):
+    """A wait that tolerates the page being reloaded under it (an element found just before the reload goes stale)."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+
 def wait_connected(driver):
-    WebDriverWait(driver, 15).until(
+    wait(driver, 15).until(
         lambda d: d.execute_script("return document.documentElement.getAttribute('data-handbook-serve')") == "connected")
 
 
@@ -114,7 +120,7 @@ def test_edit_reloads_tab_and_errors_show_as_overlay(served, driver, output_dir)
     # 1. An edit shows in the open tab, without a manual reload.
     marker = f"实时预览测试段落 {uuid.uuid4().hex[:8]}"
     page_file.write_text(original + f"\n{marker}。\n", encoding="utf-8")
-    WebDriverWait(driver, 15).until(lambda d: marker in d.find_element(By.TAG_NAME, "main").text)
+    wait(driver, 15).until(lambda d: marker in d.find_element(By.TAG_NAME, "main").text)
     assert driver.execute_script("return window.__sameDocument === undefined"), "the tab was not reloaded"
     wait_connected(driver)
     assert server.wait_for(r"changed: 05-complaints\.md → rebuilt", timeout=5), server.log
@@ -122,7 +128,7 @@ def test_edit_reloads_tab_and_errors_show_as_overlay(served, driver, output_dir)
     # 2. A broken link: the overlay shows the diagnostic; the last good page stays.
     broken = original + f"\n{marker}。见[不存在的页面](no-such-page.md)。\n"
     page_file.write_text(broken, encoding="utf-8")
-    WebDriverWait(driver, 15).until(lambda d: overlay_text(d) is not None)
+    wait(driver, 15).until(lambda d: overlay_text(d) is not None)
     text = overlay_text(driver)
     line = broken.splitlines().index(f"{marker}。见[不存在的页面](no-such-page.md)。") + 1
     assert f"content/{PAGE}:{line}:" in text, text
@@ -136,8 +142,8 @@ def test_edit_reloads_tab_and_errors_show_as_overlay(served, driver, output_dir)
     # 3. Fixed: the overlay goes, the page shows the fixed text.
     fixed_marker = f"已修复 {uuid.uuid4().hex[:8]}"
     page_file.write_text(original + f"\n{fixed_marker}。\n", encoding="utf-8")
-    WebDriverWait(driver, 15).until(lambda d: fixed_marker in d.find_element(By.TAG_NAME, "main").text)
-    WebDriverWait(driver, 5).until(lambda d: overlay_text(d) is None)
+    wait(driver, 15).until(lambda d: fixed_marker in d.find_element(By.TAG_NAME, "main").text)
+    wait(driver, 5).until(lambda d: overlay_text(d) is None)
     wait_connected(driver)
 
     assert page_problems(driver) == []
@@ -151,12 +157,12 @@ def test_error_overlay_shows_in_tabs_opened_later_and_csp_holds(served, driver):
     assert server.wait_for(r"build failed", timeout=15), server.log
 
     driver.get(f"{base}/")
-    WebDriverWait(driver, 15).until(lambda d: overlay_text(d) is not None)
+    wait(driver, 15).until(lambda d: overlay_text(d) is not None)
     assert "#不存在的条款" in overlay_text(driver) or "不存在的条款" in overlay_text(driver)
     # The overlay is plain text: the diagnostic's `<`/`>`-free text, no markup injected.
     assert driver.execute_script(
         "return document.querySelectorAll('#handbook-serve-overlay script, #handbook-serve-overlay a').length") == 0
 
     page_file.write_text(original, encoding="utf-8")
-    WebDriverWait(driver, 15).until(lambda d: overlay_text(d) is None)
+    wait(driver, 15).until(lambda d: overlay_text(d) is None)
     assert page_problems(driver) == []
