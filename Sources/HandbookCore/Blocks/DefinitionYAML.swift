@@ -90,6 +90,12 @@ enum DefinitionYAML {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
     }
+
+    /// A string or a string table: the same text as the generic `json`, without a JSONEncoder each
+    /// (`JSONValue.compactJSON` is held to JSONEncoder's output by HandbookForms' tests).
+    static func json(_ value: String) -> String { JSONValue.string(value).compactJSON }
+
+    static func json(_ value: [String: String]) -> String { JSONValue.object(value.mapValues(JSONValue.string)).compactJSON }
 }
 
 
