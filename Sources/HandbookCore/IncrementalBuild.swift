@@ -19,6 +19,8 @@ public struct RebuildReport: Sendable {
     public var indexDeferred: Bool = false
     /// Whether the block transformers' finish ran again (data files, quiz pages): blocks, cites or titles changed.
     public var blocksFinished: Bool = true
+    /// The block languages whose transformer finished again (the others kept their data files and pages).
+    public var finishedLanguages: [String] = []
     /// Why a full build was made instead of an incremental one (nil for incremental rebuilds).
     public var fullBuildReason: String?
     public var stageMilliseconds: [(stage: String, ms: Double)]
@@ -155,8 +157,7 @@ public final class SiteSession {
         state = State(site: site, passes: passes, pages: site.pages, linkTargets: linkTargets, sections: sections,
                       anchors: Dictionary(uniqueKeysWithValues: passes.map { ($0.page.sourcePath, $0.page.anchors) }),
                       resolvedCites: transformed.resolvedCites,
-                      finished: Transformer.FinishedBlocks(dataFiles: transformed.dataFiles, counts: transformed.blockCounts,
-                                                           extraPages: transformed.extraPages),
+                      finished: transformed.finished,
                       plan: plan, files: files, indexPaths: Set(indexFiles.keys),
                       indexBySource: Dictionary(uniqueKeysWithValues: site.pages.enumerated().map { ($1.sourcePath, $0) }))
         pending.removeAll()
@@ -315,10 +316,20 @@ public final class SiteSession {
         // A page's blocks changed unless each artifact equals the old one (same definition, page, line, HTML).
         let blocksChanged = indices.contains { !Self.sameArtifacts(state.passes[$0].artifacts, old.passes[$0].artifacts) }
         let finishNeeded = blocksChanged || titlesChanged || state.resolvedCites != old.resolvedCites
+        var changedLanguages: Set<String> = []
         if finishNeeded {
             var artifacts: [String: [any Sendable]] = [:]
             for pass in state.passes { for (language, artifact) in pass.artifacts { artifacts[language, default: []].append(artifact) } }
-            state.finished = try transformer.finishBlocks(artifacts: artifacts, resolvedCites: state.resolvedCites, pages: state.pages)
+            // Titles and cites reach every transformer; otherwise only the languages of the changed blocks finish again.
+            changedLanguages = Set(options.transformers.map(\.language))
+            if !titlesChanged && state.resolvedCites == old.resolvedCites {
+                changedLanguages = []
+                for index in indices where !Self.sameArtifacts(state.passes[index].artifacts, old.passes[index].artifacts) {
+                    changedLanguages.formUnion(state.passes[index].artifacts.map(\.0) + old.passes[index].artifacts.map(\.0))
+                }
+            }
+            state.finished = try transformer.finishBlocks(artifacts: artifacts, resolvedCites: state.resolvedCites, pages: state.pages,
+                                                          previous: old.finished, changed: changedLanguages)
         }
         var sectionsChanged = false
         for index in indices {
@@ -416,7 +427,8 @@ public final class SiteSession {
 
         let report = RebuildReport(kind: .incremental, pages: state.pages.count, renderedPages: toRender.count, writtenFiles: written.sorted(),
                                    removedFiles: removed.sorted(), indexRebuilt: indexNeeded && !indexDeferred, indexDeferred: indexDeferred,
-                                   blocksFinished: finishNeeded, fullBuildReason: nil, stageMilliseconds: timings,
+                                   blocksFinished: finishNeeded, finishedLanguages: changedLanguages.sorted(), fullBuildReason: nil,
+                                   stageMilliseconds: timings,
                                    totalSeconds: Date().timeIntervalSince(started))
         return .done(state, report)
     }

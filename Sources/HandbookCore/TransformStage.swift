@@ -15,6 +15,8 @@ struct TransformedSite: Sendable {
     var artifacts: [String: [any Sendable]] = [:]
     /// Block references (cites) resolved to site-relative URLs, keyed by `ReferenceKey.make`.
     var resolvedCites: [String: String] = [:]
+    /// The transformers' finish, per transformer (`dataFiles`, `blockCounts` and `extraPages` merge it).
+    var finished = Transformer.FinishedBlocks(parts: [])
 }
 
 /// The transform stage: heading ids, fenced blocks, then links and block references against all anchors.
@@ -151,7 +153,7 @@ struct Transformer {
         let finished = try finishBlocks(artifacts: artifacts, resolvedCites: resolvedCites, pages: pages)
         return TransformedSite(pages: pages, sections: sections, blockCounts: finished.counts, dataFiles: finished.dataFiles,
                                languagesByPage: languagesByPage, extraPages: finished.extraPages, artifacts: artifacts,
-                               resolvedCites: resolvedCites)
+                               resolvedCites: resolvedCites, finished: finished)
     }
 
     static func linkResolver(pages: [Page], assets: [String]) -> LinkResolver {
@@ -188,31 +190,55 @@ struct Transformer {
         return resolvedCites
     }
 
+    /// What the transformers' finish made, kept per transformer so that `handbook serve` can redo only the
+    /// transformers whose blocks changed.
     struct FinishedBlocks: Sendable {
-        var dataFiles: [String: String]
-        var counts: [String: Int]
-        var extraPages: [GeneratedPage]
+        struct Part: Sendable {
+            var dataFiles: [String: String]
+            var count: Int
+            var extraPages: [GeneratedPage]
+        }
+
+        /// In transformer order.
+        let parts: [(language: String, part: Part)]
+        /// Every transformer's data files (a later transformer's file of the same path wins), counts and pages.
+        let dataFiles: [String: String]
+        let counts: [String: Int]
+        let extraPages: [GeneratedPage]
+
+        init(parts: [(language: String, part: Part)]) {
+            self.parts = parts
+            dataFiles = parts.reduce(into: [:]) { files, entry in files.merge(entry.part.dataFiles) { $1 } }
+            counts = Dictionary(parts.map { ($0.language, $0.part.count) }, uniquingKeysWith: { $1 })
+            extraPages = parts.flatMap(\.part.extraPages)
+        }
+
+        func part(_ language: String) -> Part? { parts.first { $0.language == language }?.part }
     }
 
     /// Hands every transformer all its artifacts (in page order): data files, block counts, extra pages.
-    func finishBlocks(artifacts: [String: [any Sendable]], resolvedCites: [String: String], pages: [Page]) throws(BuildFailure) -> FinishedBlocks {
+    /// With `previous`, a transformer whose language is not in `changed` keeps what it made before.
+    func finishBlocks(artifacts: [String: [any Sendable]], resolvedCites: [String: String], pages: [Page],
+                      previous: FinishedBlocks? = nil, changed: Set<String> = []) throws(BuildFailure) -> FinishedBlocks {
         var problems: [Diagnostic] = []
-        var dataFiles: [String: String] = [:]
-        var counts: [String: Int] = [:]
-        var extraPages: [GeneratedPage] = []
+        var parts: [(language: String, part: FinishedBlocks.Part)] = []
         let titles = Dictionary(uniqueKeysWithValues: pages.map { ($0.sourcePath, $0.title) })
         for transformer in transformers {
+            if let previous, !changed.contains(transformer.language), let kept = previous.part(transformer.language) {
+                parts.append((transformer.language, kept))
+                continue
+            }
             let collected = artifacts[transformer.language] ?? []
-            counts[transformer.language] = collected.count
-            extraPages += transformer.extraPages(artifacts: collected, pageTitles: titles, config: config)
+            let extraPages = transformer.extraPages(artifacts: collected, pageTitles: titles, config: config)
             do {
-                dataFiles.merge(try transformer.finish(artifacts: collected, resolvedCites: resolvedCites, config: config)) { $1 }
+                let dataFiles = try transformer.finish(artifacts: collected, resolvedCites: resolvedCites, config: config)
+                parts.append((transformer.language, FinishedBlocks.Part(dataFiles: dataFiles, count: collected.count, extraPages: extraPages)))
             } catch {
                 problems += error.diagnostics
             }
         }
         if !problems.isEmpty { throw BuildFailure(problems) }
-        return FinishedBlocks(dataFiles: dataFiles, counts: counts, extraPages: extraPages)
+        return FinishedBlocks(parts: parts)
     }
 
     /// `05-complaints.html#x` written relative to a page in a folder → relative to the site root.

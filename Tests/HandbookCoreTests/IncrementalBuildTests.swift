@@ -219,6 +219,7 @@ struct IncrementalBuildTests {
         try scratch.edit("01-complaints.md") { $0.replacingOccurrences(of: "label: 投诉受理时间", with: "label: 投诉受理的时间") }
         let changed = try session.rebuild(changedPages: ["01-complaints.md"])
         #expect(changed.blocksFinished)
+        #expect(changed.finishedLanguages == ["checklist"], "the quiz transformer keeps what it made: \(changed.finishedLanguages)")
         #expect(changed.writtenFiles.contains { $0.hasPrefix("forms/") }, "\(changed.writtenFiles)")
         #expect(scratch.outputFiles() == (try scratch.freshBuild()))
     }
