@@ -324,8 +324,12 @@ public final class SiteSession {
             changedLanguages = Set(options.transformers.map(\.language))
             if !titlesChanged && state.resolvedCites == old.resolvedCites {
                 changedLanguages = []
-                for index in indices where !Self.sameArtifacts(state.passes[index].artifacts, old.passes[index].artifacts) {
-                    changedLanguages.formUnion(state.passes[index].artifacts.map(\.0) + old.passes[index].artifacts.map(\.0))
+                for index in indices {
+                    let new = state.passes[index].artifacts, before = old.passes[index].artifacts
+                    for language in Set(new.map(\.0) + before.map(\.0))
+                    where !Self.sameArtifacts(new.filter { $0.0 == language }, before.filter { $0.0 == language }) {
+                        changedLanguages.insert(language)
+                    }
                 }
             }
             state.finished = try transformer.finishBlocks(artifacts: artifacts, resolvedCites: state.resolvedCites, pages: state.pages,

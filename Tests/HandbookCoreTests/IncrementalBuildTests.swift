@@ -224,6 +224,24 @@ struct IncrementalBuildTests {
         #expect(scratch.outputFiles() == (try scratch.freshBuild()))
     }
 
+    /// On a page with a form and a quiz, a change to one of them finishes only its own transformer.
+    @Test func onlyTheChangedBlockLanguageFinishesAgain() throws {
+        let scratch = try Scratch("forms-site")
+        defer { scratch.remove() }
+        let session = scratch.session()
+        try session.fullBuild()
+        try scratch.edit("02-service.md") { $0.replacingOccurrences(of: "label: 回访日期", with: "label: 电话回访日期") }
+        let form = try session.rebuild(changedPages: ["02-service.md"])
+        #expect(form.finishedLanguages == ["checklist"], "\(form.finishedLanguages)")
+        #expect(scratch.outputFiles() == (try scratch.freshBuild()))
+
+        try scratch.edit("02-service.md") { $0.replacingOccurrences(of: "prompt: 投诉须在何时上报？", with: "prompt: 投诉应在何时上报？") }
+        let quiz = try session.rebuild(changedPages: ["02-service.md"])
+        #expect(quiz.finishedLanguages == ["quiz"], "\(quiz.finishedLanguages)")
+        #expect(quiz.writtenFiles.contains { $0.hasPrefix("quizzes/") }, "\(quiz.writtenFiles)")
+        #expect(scratch.outputFiles() == (try scratch.freshBuild()))
+    }
+
     /// With no anchor changed, only the edited page's cites are resolved again; the rest are kept.
     @Test func citeChangeWithoutAnchorChangeResolvesOnlyThatPage() throws {
         let scratch = try Scratch("forms-site")
