@@ -384,11 +384,7 @@ public final class SiteSession {
             let before = Dictionary(old.finished.extraPages.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
             extraToRender = state.finished.extraPages.filter { before[$0.path] != $0 }
         }
-        var generated = PageRenderer.renderGenerated(plan: plan, extraPages: extraToRender)
-        if !(finishNeeded || renderAll) {
-            for extra in old.finished.extraPages { generated.removeValue(forKey: extra.path) }
-        }
-        files.merge(generated) { $1 }
+        files.merge(PageRenderer.renderGenerated(plan: plan, extraPages: extraToRender)) { $1 }
         try PageRenderer.checkNotEmpty(files, themeDirectory: state.site.config.themeDirectory)
         lap("render")
 
