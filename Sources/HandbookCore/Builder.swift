@@ -90,7 +90,7 @@ public struct Builder: Sendable {
             var streamed: PageStream.Result
             var finished: Transformer.FinishedBlocks
             var cpu = (parse: 0.0, transform: 0.0, render: 0.0), streamWall = 0.0
-            var after = (transform: (wall: 0.0, cpu: 0.0), cpu0: 0.0)
+            var completeWall = 0.0, completeCPU = 0.0
             while true {
                 streamed = try stream.run(into: staging, emitter: emitter, generatedPaths: guessed)
                 streamWall += streamed.wallSeconds
@@ -100,10 +100,10 @@ public struct Builder: Sendable {
                     cpu.render += outcome.cpu.render
                 }
                 if let failure = PageStream.earliestFailure(streamed.outcomes, before: .render) { throw failure }
-                let t0 = Date()
-                after.cpu0 = Self.cpuSeconds()
+                let t0 = Date(), cpu0 = Self.cpuSeconds()
                 finished = try Self.complete(streamed.outcomes, site: site, transformers: options.transformers)
-                after.transform = (Date().timeIntervalSince(t0), Self.cpuSeconds() - after.cpu0)
+                completeWall += Date().timeIntervalSince(t0)
+                completeCPU += Self.cpuSeconds() - cpu0
                 let actual = Set(finished.extraPages.map(\.path)).intersection([PageRenderer.quizIndexPath])
                 if actual == guessed { break }
                 log("the quizzes index was guessed \(guessed.isEmpty ? "absent" : "present") from the fence words; streaming the pages again")
@@ -114,7 +114,7 @@ public struct Builder: Sendable {
             let streamCPU = max(cpu.parse + cpu.transform + cpu.render, 1e-9)
             let note = "   (streamed page by page; wall is a share of the stream's \(String(format: "%.1f", streamWall * 1000)) ms)"
             report(.parse, seconds: streamWall * cpu.parse / streamCPU, cpu: cpu.parse, note: note)
-            report(.transform, seconds: streamWall * cpu.transform / streamCPU + after.transform.wall, cpu: cpu.transform + after.transform.cpu)
+            report(.transform, seconds: streamWall * cpu.transform / streamCPU + completeWall, cpu: cpu.transform + completeCPU)
             let renderStart = (Date(), Self.cpuSeconds())
             var files = PageRenderer.renderGenerated(plan: streamed.plan, extraPages: finished.extraPages)
             try PageRenderer.checkNotEmpty(files, themeDirectory: site.config.themeDirectory)
@@ -160,13 +160,12 @@ public struct Builder: Sendable {
         throws(BuildFailure) -> Transformer.FinishedBlocks {
         var anchors: [String: Set<String>] = [:]
         anchors.reserveCapacity(site.pages.count)
-        var artifacts: [String: [any Sendable]] = [:]
         var references: [BlockReference] = []
         for (page, outcome) in zip(site.pages, outcomes) {
             anchors[page.sourcePath] = outcome.anchors
-            for (language, artifact) in outcome.artifacts { artifacts[language, default: []].append(artifact) }
             references += outcome.references
         }
+        let artifacts = Transformer.artifactsByLanguage(outcomes.map(\.artifacts))
         var problems = PageStream.linkProblems(outcomes, anchors: anchors)
         let resolver = LinkResolver(anchors: anchors, assets: Set(site.contentAssets))
         let resolvedCites = Transformer.resolveReferences(references, resolver: resolver, problems: &problems)

@@ -17,10 +17,11 @@ public struct RebuildReport: Sendable {
     public var indexRebuilt: Bool
     /// Whether the search index is out of date and left for `searchIndexJob()` (with `deferSearchIndex`).
     public var indexDeferred: Bool = false
-    /// Whether the block transformers' finish ran again (data files, quiz pages): blocks, cites or titles changed.
-    public var blocksFinished: Bool = true
-    /// The block languages whose transformer finished again (the others kept their data files and pages).
+    /// The block languages whose transformer finished again (data files, quiz pages): every one after a full
+    /// build or a change of titles or cites, those of the changed blocks otherwise; the others kept theirs.
     public var finishedLanguages: [String] = []
+    /// Whether any block transformer's finish ran again.
+    public var blocksFinished: Bool { !finishedLanguages.isEmpty }
     /// Why a full build was made instead of an incremental one (nil for incremental rebuilds).
     public var fullBuildReason: String?
     public var stageMilliseconds: [(stage: String, ms: Double)]
@@ -163,7 +164,8 @@ public final class SiteSession {
         pending.removeAll()
         indexGeneration += 1
         return RebuildReport(kind: .full, pages: site.pages.count, renderedPages: site.pages.count, writtenFiles: Array(files.keys),
-                             removedFiles: [], indexRebuilt: true, fullBuildReason: reason, stageMilliseconds: timings,
+                             removedFiles: [], indexRebuilt: true, finishedLanguages: options.transformers.map(\.language).sorted(),
+                             fullBuildReason: reason, stageMilliseconds: timings,
                              totalSeconds: Date().timeIntervalSince(started))
     }
 
@@ -313,25 +315,21 @@ public final class SiteSession {
 
         // The transformers' finish, only when blocks, cites or titles changed.
         let titlesChanged = indices.contains { state.pages[$0].title != old.pages[$0].title }
-        // A page's blocks changed unless each artifact equals the old one (same definition, page, line, HTML).
-        let blocksChanged = indices.contains { !Self.sameArtifacts(state.passes[$0].artifacts, old.passes[$0].artifacts) }
-        let finishNeeded = blocksChanged || titlesChanged || state.resolvedCites != old.resolvedCites
-        var changedLanguages: Set<String> = []
-        if finishNeeded {
-            var artifacts: [String: [any Sendable]] = [:]
-            for pass in state.passes { for (language, artifact) in pass.artifacts { artifacts[language, default: []].append(artifact) } }
-            // Titles and cites reach every transformer; otherwise only the languages of the changed blocks finish again.
-            changedLanguages = Set(options.transformers.map(\.language))
-            if !titlesChanged && state.resolvedCites == old.resolvedCites {
-                changedLanguages = []
-                for index in indices {
-                    let new = state.passes[index].artifacts, before = old.passes[index].artifacts
-                    for language in Set(new.map(\.0) + before.map(\.0))
-                    where !Self.sameArtifacts(new.filter { $0.0 == language }, before.filter { $0.0 == language }) {
-                        changedLanguages.insert(language)
-                    }
-                }
+        // The block languages whose artifacts on a changed page differ from the old ones (definition, page, line, HTML).
+        var blockLanguages: Set<String> = []
+        for index in indices {
+            let new = state.passes[index].artifacts, before = old.passes[index].artifacts
+            for language in Set(new.map(\.0) + before.map(\.0))
+            where !Self.sameArtifacts(new.filter { $0.0 == language }, before.filter { $0.0 == language }) {
+                blockLanguages.insert(language)
             }
+        }
+        let citesChanged = state.resolvedCites != old.resolvedCites
+        let finishNeeded = !blockLanguages.isEmpty || titlesChanged || citesChanged
+        // Titles and cites reach every transformer; otherwise only the languages of the changed blocks finish again.
+        let changedLanguages = titlesChanged || citesChanged ? Set(options.transformers.map(\.language)) : blockLanguages
+        if finishNeeded {
+            let artifacts = Transformer.artifactsByLanguage(state.passes.map(\.artifacts))
             state.finished = try transformer.finishBlocks(artifacts: artifacts, resolvedCites: state.resolvedCites, pages: state.pages,
                                                           previous: old.finished, changed: changedLanguages)
         }
@@ -355,9 +353,7 @@ public final class SiteSession {
         let renderAll = titlesChanged || hadQuizIndex != hasQuizIndex
         state.site.pages = state.pages
         if renderAll || chapterInfoChanged {
-            let transformed = TransformedSite(pages: state.pages, sections: [], blockCounts: state.finished.counts,
-                                              dataFiles: state.finished.dataFiles, languagesByPage: languagesByPage,
-                                              extraPages: state.finished.extraPages)
+            let transformed = TransformedSite(pages: state.pages, sections: [], languagesByPage: languagesByPage, finished: state.finished)
             state.plan = PageRenderer(site: state.site, transformed: transformed, transformers: options.transformers).plan()
         } else {
             state.plan.pages = state.pages
@@ -427,7 +423,7 @@ public final class SiteSession {
 
         let report = RebuildReport(kind: .incremental, pages: state.pages.count, renderedPages: toRender.count, writtenFiles: written.sorted(),
                                    removedFiles: removed.sorted(), indexRebuilt: indexNeeded && !indexDeferred, indexDeferred: indexDeferred,
-                                   blocksFinished: finishNeeded, finishedLanguages: changedLanguages.sorted(), fullBuildReason: nil,
+                                   finishedLanguages: finishNeeded ? changedLanguages.sorted() : [], fullBuildReason: nil,
                                    stageMilliseconds: timings,
                                    totalSeconds: Date().timeIntervalSince(started))
         return .done(state, report)

@@ -36,4 +36,11 @@ public struct Page: Sendable {
     }
 
     public var title: String { frontMatter.title }
+
+    /// Lets go of the text (kept: front matter and paths); the build reads the file again when it needs it.
+    mutating func dropSource() {
+        body = ""
+        source = SourceText(path: displayPath, bytes: [])
+        sourceDropped = true
+    }
 }

@@ -34,9 +34,7 @@ enum SiteLoader {
         let loaded = markdown.parallelMap { path -> Result<Page, BuildFailure> in
             var result = loadPage(path, contentDir: contentDir, contentDirectory: contentDirectory)
             if case .success(var page) = result, !kept.take(page.body.utf8.count) {
-                page.body = ""
-                page.source = SourceText(path: page.displayPath, bytes: [])
-                page.sourceDropped = true
+                page.dropSource()
                 result = .success(page)
             }
             return result

@@ -28,11 +28,7 @@ struct PageStream {
     init(site loaded: LoadedSite, transformers: [any BlockTransformer]) {
         var site = loaded
         sources = site.pages.map { $0.sourceDropped ? nil : Source(text: $0.source, body: $0.body) }
-        for index in site.pages.indices where !site.pages[index].sourceDropped {
-            site.pages[index].body = ""
-            site.pages[index].source = SourceText(path: site.pages[index].displayPath, bytes: [])
-            site.pages[index].sourceDropped = true
-        }
+        for index in site.pages.indices where !site.pages[index].sourceDropped { site.pages[index].dropSource() }
         self.site = site
         self.transformers = transformers
     }
@@ -42,7 +38,6 @@ struct PageStream {
         var anchors: Set<String> = []
         var artifacts: [(String, any Sendable)] = []
         var references: [BlockReference] = []
-        var languages: Set<String> = []
         var sections: [IndexedSection] = []
         var links: [LinkIssue] = []
         /// The stage that failed, and its diagnostics; nothing after it ran.
@@ -112,7 +107,7 @@ struct PageStream {
         let t1 = threadCPUSeconds()
         outcome.cpu.parse = t1 - t0
         // Heading ids, blocks and links in one walk; anchor checks wait until every page is done.
-        var pass = transformer.firstPass(page, byLanguage: byLanguage, resolver: resolver)
+        let pass = transformer.firstPass(page, byLanguage: byLanguage, resolver: resolver)
         if !pass.problems.isEmpty {
             outcome.failed = (.transform, pass.problems)
             return outcome
@@ -122,12 +117,10 @@ struct PageStream {
         outcome.anchors = pass.page.anchors
         outcome.artifacts = pass.artifacts
         outcome.references = pass.references
-        outcome.languages = pass.languages
         let t2 = threadCPUSeconds()
         outcome.cpu.transform = t2 - t1
         let path = pass.page.outputPath
         let html = PageRenderer.renderPage(pass.page, at: index, languages: pass.languages, plan: plan)
-        pass.page.tree = nil
         if html.isEmpty {
             outcome.failed = (.render, [PageRenderer.emptyRender(path, themeDirectory: plan.config.themeDirectory)])
         } else if !Emitter.write(html, to: stagingPath + "/" + path) {

@@ -5,18 +5,19 @@ import Foundation
 struct TransformedSite: Sendable {
     var pages: [Page]
     var sections: [IndexedSection]
-    var blockCounts: [String: Int]
-    /// Data files from the block transformers (path → contents).
-    var dataFiles: [String: String]
     /// Per page output path: the transformer languages it uses.
     var languagesByPage: [String: Set<String>]
-    var extraPages: [GeneratedPage] = []
+    /// The transformers' finish: data files, block counts and extra pages.
+    var finished = Transformer.FinishedBlocks(parts: [])
     /// Every block's artifact, by transformer language, in page order.
     var artifacts: [String: [any Sendable]] = [:]
     /// Block references (cites) resolved to site-relative URLs, keyed by `ReferenceKey.make`.
     var resolvedCites: [String: String] = [:]
-    /// The transformers' finish, per transformer (`dataFiles`, `blockCounts` and `extraPages` merge it).
-    var finished = Transformer.FinishedBlocks(parts: [])
+
+    var blockCounts: [String: Int] { finished.counts }
+    /// Data files from the block transformers (path → contents).
+    var dataFiles: [String: String] { finished.dataFiles }
+    var extraPages: [GeneratedPage] { finished.extraPages }
 }
 
 /// The transform stage: heading ids, fenced blocks, then links and block references against all anchors.
@@ -107,7 +108,7 @@ struct Transformer {
         var problems: [Diagnostic] = []
         var pages: [Page] = []
         pages.reserveCapacity(passes.count)
-        var artifacts: [String: [any Sendable]] = [:]
+        let artifacts = Self.artifactsByLanguage(passes.map(\.artifacts))
         var references: [BlockReference] = []
         var blockTexts: [[Int: String]] = []
         var languagesByPage: [String: Set<String>] = [:]
@@ -115,7 +116,6 @@ struct Transformer {
             let pass = passes[index]
             pages.append(pass.page)
             passes[index].page.tree = nil
-            for (language, artifact) in pass.artifacts { artifacts[language, default: []].append(artifact) }
             references += pass.references
             blockTexts.append(pass.texts)
             languagesByPage[pass.page.outputPath] = pass.languages
@@ -123,7 +123,7 @@ struct Transformer {
         }
         if !problems.isEmpty { throw BuildFailure(problems) }
         guard checkReferences else {
-            return TransformedSite(pages: pages, sections: [], blockCounts: [:], dataFiles: [:], languagesByPage: languagesByPage)
+            return TransformedSite(pages: pages, sections: [], languagesByPage: languagesByPage)
         }
 
         // Pass 2: links and references; then each page's search sections.
@@ -151,9 +151,15 @@ struct Transformer {
         if !problems.isEmpty { throw BuildFailure(problems) }
 
         let finished = try finishBlocks(artifacts: artifacts, resolvedCites: resolvedCites, pages: pages)
-        return TransformedSite(pages: pages, sections: sections, blockCounts: finished.counts, dataFiles: finished.dataFiles,
-                               languagesByPage: languagesByPage, extraPages: finished.extraPages, artifacts: artifacts,
-                               resolvedCites: resolvedCites, finished: finished)
+        return TransformedSite(pages: pages, sections: sections, languagesByPage: languagesByPage, finished: finished, artifacts: artifacts,
+                               resolvedCites: resolvedCites)
+    }
+
+    /// Pages' block artifacts gathered by transformer language, in page order (what `finishBlocks` takes).
+    static func artifactsByLanguage(_ pages: some Sequence<[(String, any Sendable)]>) -> [String: [any Sendable]] {
+        var artifacts: [String: [any Sendable]] = [:]
+        for page in pages { for (language, artifact) in page { artifacts[language, default: []].append(artifact) } }
+        return artifacts
     }
 
     static func linkResolver(pages: [Page], assets: [String]) -> LinkResolver {
