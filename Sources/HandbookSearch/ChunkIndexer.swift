@@ -235,13 +235,13 @@ struct ChunkIndexer: ~Copyable {
         self.firstSection = firstSection
     }
 
-    /// Tokenises `sections[range]`, numbering sections by their place in the whole list, and
-    /// initialises `docs[range]`.
-    static func index(_ sections: [SearchSection], range: Range<Int>, maxTextLength: Int,
+    /// Tokenises a run of consecutive sections, numbering them from `firstSection` (their place in the whole
+    /// index), and initialises `docs[0..<sections.count]`.
+    static func index(_ sections: ArraySlice<SearchSection>, firstSection: Int, maxTextLength: Int,
                       docs: UnsafeMutablePointer<IndexedDoc>) -> ChunkTokens {
-        var indexer = ChunkIndexer(firstSection: range.lowerBound)
-        for sid in range {
-            let s = sections[sid]
+        var indexer = ChunkIndexer(firstSection: firstSection)
+        for (i, s) in zip(0..., sections) {
+            let sid = firstSection + i
             indexer.add(s.pageTitle, bits: FieldBit.title, maxScalars: 0)
             // The usual breadcrumbs, the title itself or "title » heading", have no token that the title
             // and heading lack ("»" breaks segments) and no word in another order: skip reading them again.
@@ -256,7 +256,7 @@ struct ChunkIndexer: ~Copyable {
             }
             let isOwnSnippet = indexer.add(s.text, bits: FieldBit.body, maxScalars: maxTextLength)
             indexer.endSection(sid)
-            (docs + sid).initialize(to: IndexedDoc(
+            (docs + i).initialize(to: IndexedDoc(
                 pageTitle: s.pageTitle, heading: s.heading, breadcrumb: s.breadcrumb, url: s.url,
                 text: isOwnSnippet ? s.text : SearchIndex.snippetText(s.text, max: maxTextLength)))
         }

@@ -42,7 +42,7 @@ enum IndexEmitter {
             out += "}" + suffix
             return SearchIndexOutput(files: [handOver(("assets/search-index.js", out))])
         }
-        let ts = max(1, min(1024, (entries.total + tokenShardBytes - 1) / tokenShardBytes))
+        let ts = tokenShards(total: entries.total)
         // Each shard's tokens, still in key order: a stable counting sort by shard.
         var shardStarts = [Int](repeating: 0, count: ts + 1)
         for h in entries.hashes { shardStarts[Int(h % UInt32(ts)) + 1] += 1 }
@@ -55,7 +55,7 @@ enum IndexEmitter {
             fill[n] += 1
         }
         let dn = (index.docs.count + docShardSize - 1) / docShardSize
-        let header = prefix + "{\"k\":\"i\",\"v\":1,\"n\":\(index.count),\"ts\":\(ts),\"dn\":\(dn),\"dz\":\(docShardSize)}" + suffix
+        let header = shardedHeader(count: index.count, tokenShards: ts)
         let files = concurrentMap(ts + dn) { f -> (path: String, contents: String) in
             if f < ts {
                 let shard = members[shardStarts[f]..<shardStarts[f + 1]]
@@ -64,14 +64,71 @@ enum IndexEmitter {
             }
             let n = f - ts
             let lo = n * docShardSize, hi = min(index.docs.count, lo + docShardSize)
-            var out = prefix + "{\"k\":\"d\",\"i\":\(n),\"d\":"
-            out.reserveCapacity(index.docs[lo..<hi].reduce(256) { $0 + $1.estimatedJSONSize })
-            appendDocs(index.docs[lo..<hi], offset: lo, to: &out)
-            out += "}" + suffix
-            return handOver(("assets/search/docs-\(n).js", out))
+            return handOver(docsFile(index.docs[lo..<hi], number: n, offset: lo))
         }
-        return SearchIndexOutput(files: [handOver(("assets/search-index.js", header))] + files)
+        return SearchIndexOutput(files: [handOver(header)] + files)
     }
+
+    /// `assets/search/docs-N.js`: the docs message of the sections from `offset` on.
+    static func docsFile(_ docs: ArraySlice<IndexedDoc>, number n: Int, offset: Int) -> (path: String, contents: String) {
+        var out = prefix + "{\"k\":\"d\",\"i\":\(n),\"d\":"
+        out.reserveCapacity(docs.reduce(256) { $0 + $1.estimatedJSONSize })
+        appendDocs(docs, offset: offset, to: &out)
+        out += "}" + suffix
+        return ("assets/search/docs-\(n).js", out)
+    }
+
+    /// The header message of a sharded index.
+    static func shardedHeader(count: Int, tokenShards ts: Int) -> (path: String, contents: String) {
+        let dn = (count + docShardSize - 1) / docShardSize
+        return ("assets/search-index.js", prefix + "{\"k\":\"i\",\"v\":1,\"n\":\(count),\"ts\":\(ts),\"dn\":\(dn),\"dz\":\(docShardSize)}" + suffix)
+    }
+
+    /// The number of token shards for entries of `total` bytes (each counted with one separator).
+    static func tokenShards(total: Int) -> Int {
+        max(1, min(1024, (total + tokenShardBytes - 1) / tokenShardBytes))
+    }
+
+    /// Writes the entry `"token":"postings"` of token `key` at `out[w...]` (room: `entryBound`); returns the
+    /// index after it and the token's shard hash (FNV-1a over its code points).
+    @inline(__always)
+    static func writeEntry(_ key: UInt64, _ postings: UnsafeBufferPointer<UInt32>, words: WordTable,
+                           to out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> (end: Int, hash: UInt32) {
+        var w = start
+        var h: UInt32 = 2_166_136_261
+        out[w] = UInt8(ascii: "\"")
+        w += 1
+        // Tokens are CJK and word scalars only (Normalizer.classify): none needs escaping.
+        words.forEachScalar(ofKey: key) { v in
+            h = (h ^ v) &* 16_777_619
+            w = writeUTF8(v, to: out, at: w)
+        }
+        out[w] = UInt8(ascii: "\"")
+        out[w + 1] = UInt8(ascii: ":")
+        out[w + 2] = UInt8(ascii: "\"")
+        w += 3
+        alphabet.withUnsafeBufferPointer { alphabet in
+            var prev = -1
+            for p in postings {
+                let sid = Int(p >> 4)
+                var v = UInt64(sid - prev - 1) << 4 | UInt64(p & 15)
+                prev = sid
+                while v >= 32 {
+                    out[w] = alphabet[Int(32 + (v & 31))]
+                    w += 1
+                    v >>= 5
+                }
+                out[w] = alphabet[Int(v)]
+                w += 1
+            }
+        }
+        out[w] = UInt8(ascii: "\"")
+        return (w + 1, h)
+    }
+
+    /// Room enough for a token's entry: at most 8 bytes of token (two scalars), 5 of punctuation and 7 per
+    /// posting (< 2^35).
+    static func entryBound(postings: Int) -> Int { 13 + 7 * postings }
 
     /// `"token":"postings"` for every token, in key order, written once (in parallel batches) and
     /// copied into whichever file holds the token; and each token's shard hash.
@@ -100,47 +157,20 @@ enum IndexEmitter {
         }
 
         private static func batch(_ index: SearchIndex, _ tokens: Range<Int>) -> Batch {
-            // At most 8 bytes of token (two scalars), 5 of punctuation and 7 per posting (< 2^35).
-            let bound = tokens.reduce(0) { $0 + 13 + 7 * index.postingRanges[$1].count }
+            let bound = tokens.reduce(0) { $0 + IndexEmitter.entryBound(postings: index.postingRanges[$1].count) }
             var ends: [Int] = []
             var hashes: [UInt32] = []
             ends.reserveCapacity(tokens.count)
             hashes.reserveCapacity(tokens.count)
             let bytes = [UInt8](unsafeUninitializedCapacity: bound) { out, written in
                 var w = 0
-                IndexEmitter.alphabet.withUnsafeBufferPointer { alphabet in
-                    index.postings.withUnsafeBufferPointer { postings in
-                        for r in tokens {
-                            var h: UInt32 = 2_166_136_261
-                            out[w] = UInt8(ascii: "\"")
-                            w += 1
-                            // Tokens are CJK and word scalars only (Normalizer.classify): none needs escaping.
-                            index.forEachScalar(of: index.keys[r]) { v in
-                                h = (h ^ v) &* 16_777_619
-                                w = writeUTF8(v, to: out, at: w)
-                            }
-                            out[w] = UInt8(ascii: "\"")
-                            out[w + 1] = UInt8(ascii: ":")
-                            out[w + 2] = UInt8(ascii: "\"")
-                            w += 3
-                            var prev = -1
-                            for p in postings[index.postingRanges[r]] {
-                                let sid = Int(p >> 4)
-                                var v = UInt64(sid - prev - 1) << 4 | UInt64(p & 15)
-                                prev = sid
-                                while v >= 32 {
-                                    out[w] = alphabet[Int(32 + (v & 31))]
-                                    w += 1
-                                    v >>= 5
-                                }
-                                out[w] = alphabet[Int(v)]
-                                w += 1
-                            }
-                            out[w] = UInt8(ascii: "\"")
-                            w += 1
-                            ends.append(w)
-                            hashes.append(h)
-                        }
+                index.postings.withUnsafeBufferPointer { postings in
+                    for r in tokens {
+                        let (end, h) = IndexEmitter.writeEntry(index.keys[r], UnsafeBufferPointer(rebasing: postings[index.postingRanges[r]]),
+                                                               words: index.words, to: out, at: w)
+                        w = end
+                        ends.append(w)
+                        hashes.append(h)
                     }
                 }
                 written = w

@@ -70,8 +70,8 @@ struct SearchIndex {
             nonisolated(unsafe) let docs = buffer.baseAddress
             chunks = concurrentMap(chunkCount) { c in
                 let start = c * SearchIndex.chunkSize
-                return ChunkIndexer.index(sections, range: start..<min(start + SearchIndex.chunkSize, sections.count),
-                                          maxTextLength: maxTextLength, docs: docs!)
+                return ChunkIndexer.index(sections[start..<min(start + SearchIndex.chunkSize, sections.count)], firstSection: start,
+                                          maxTextLength: maxTextLength, docs: docs! + start)
             }
             initialized = sections.count
         }
@@ -159,22 +159,7 @@ struct SearchIndex {
     /// Calls `body` with each Unicode scalar value of the token `key`.
     @inline(__always)
     func forEachScalar(of key: UInt64, _ body: (UInt32) -> Void) {
-        forEachScalar(ofUnit: key >> 32, body)
-        if key & SearchIndex.noUnit != SearchIndex.noUnit { forEachScalar(ofUnit: key & SearchIndex.noUnit, body) }
-    }
-
-    @inline(__always)
-    private func forEachScalar(ofUnit u: UInt64, _ body: (UInt32) -> Void) {
-        if u < UInt64(SearchIndex.wordBase) { return body(UInt32(u)) }
-        let range = words.range(Int(u - UInt64(SearchIndex.wordBase)))
-        words.bytes.withUnsafeBufferPointer { p in
-            var i = range.lowerBound
-            while i < range.upperBound {
-                let (v, length) = utf8Scalar(p, i)
-                body(v)
-                i += length
-            }
-        }
+        words.forEachScalar(ofKey: key, body)
     }
 
     func tokenString(_ key: UInt64) -> String {

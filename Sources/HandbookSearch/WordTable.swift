@@ -71,3 +71,27 @@ struct WordTable {
         }
     }
 }
+
+extension WordTable {
+    /// Calls `body` with each Unicode scalar value of the token `key` (its units: CJK scalars, or
+    /// `SearchIndex.wordBase` + an id in this table).
+    @inline(__always)
+    func forEachScalar(ofKey key: UInt64, _ body: (UInt32) -> Void) {
+        forEachScalar(ofUnit: key >> 32, body)
+        if key & SearchIndex.noUnit != SearchIndex.noUnit { forEachScalar(ofUnit: key & SearchIndex.noUnit, body) }
+    }
+
+    @inline(__always)
+    private func forEachScalar(ofUnit u: UInt64, _ body: (UInt32) -> Void) {
+        if u < UInt64(SearchIndex.wordBase) { return body(UInt32(u)) }
+        let range = self.range(Int(u - UInt64(SearchIndex.wordBase)))
+        bytes.withUnsafeBufferPointer { p in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let (v, length) = utf8Scalar(p, i)
+                body(v)
+                i += length
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HandbookSearch
+import Synchronization
 import Testing
 
 // MARK: - Shared helpers (any sections + any queries)
@@ -515,5 +516,129 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
                           url: "u\"\(i).html#\\x", text: i % 3 == 0 ? nasty : odd + nasty)
         }
         #expect(ByteIdentityTests.digest(SearchIndexBuilder.build(sections)) == 0xFF04_58FA_2771_91DE)
+    }
+}
+
+// MARK: - The streamed index
+
+@Suite struct StreamedIndexTests {
+    /// Collects written files.
+    final class Files: Sendable {
+        let files = Mutex<[String: String]>([:])
+        func write(_ path: String, _ contents: String) { files.withLock { $0[path] = contents } }
+    }
+
+    /// Streams `sections` in parts of 0–7 sections, handed over in a shuffled order, and returns the paths and files.
+    static func streamed(_ sections: [SearchSection], shardThreshold: Int = SearchIndexBuilder.defaultShardThreshold, chunkSize: Int,
+                         store: any SpillStore = MemorySpillStore(), seed: UInt64 = 3) throws -> (paths: [String], files: [String: String]) {
+        var rng = seed
+        func random(_ n: Int) -> Int {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: rng >> 33) % n
+        }
+        var parts: [[SearchSection]] = []
+        var i = 0
+        while i < sections.count {
+            let n = min(random(8), sections.count - i)
+            parts.append(Array(sections[i..<(i + n)]))
+            i += n
+        }
+        var order = Array(parts.indices)
+        // Neighbours swap places, as pages finishing on two cores do.
+        for j in stride(from: 0, to: order.count - 1, by: 2) where random(2) == 0 { order.swapAt(j, j + 1) }
+        let files = Files()
+        let stream = SearchIndexStream(shardThreshold: shardThreshold, chunkSize: chunkSize, store: store, write: files.write)
+        for j in order { stream.add(part: j, parts[j]) }
+        let paths = try stream.finish()
+        return (paths, files.files.withLock { $0 })
+    }
+
+    static func expectSame(_ sections: [SearchSection], shardThreshold: Int = SearchIndexBuilder.defaultShardThreshold,
+                           chunkSizes: [Int] = [64, 1024], _ label: String) throws {
+        let expected = SearchIndexBuilder.build(sections, shardThreshold: shardThreshold)
+        for chunkSize in chunkSizes {
+            let (paths, files) = try streamed(sections, shardThreshold: shardThreshold, chunkSize: chunkSize)
+            #expect(paths == expected.files.map(\.path), "\(label), chunks of \(chunkSize): paths")
+            #expect(files.count == expected.files.count, "\(label), chunks of \(chunkSize): file count")
+            for file in expected.files where files[file.path] != file.contents {
+                Issue.record("\(label), chunks of \(chunkSize): \(file.path) differs")
+            }
+        }
+    }
+
+    @Test func sameFilesAsTheIndexBuiltInMemory() throws {
+        try Self.expectSame(syntheticSections(pages: 1000), "synthetic")
+        let base = try Fixtures.fixtureSections()
+        var many: [SearchSection] = []
+        for copy in 0..<60 {
+            for s in base {
+                many.append(SearchSection(pageTitle: s.pageTitle, heading: s.heading, breadcrumb: s.breadcrumb, url: "\(copy)/" + s.url, text: s.text))
+            }
+        }
+        try Self.expectSame(many, "fixture sections ×60")
+        let nasty = "引号\"反斜杠\\ </script> \u{2028}换行\n制表\t\u{01}\r\u{7F}\u{2029}—“quote”x"
+        let escaped = (0..<1100).map { i in
+            SearchSection(pageTitle: nasty + "\(i % 7)", heading: "a\u{2028}b Ｆｕｌｌ ÀÉÎ ß \(i)", breadcrumb: nasty,
+                          url: "u\"\(i).html#\\x", text: i % 3 == 0 ? nasty : "第\(i)条 " + nasty)
+        }
+        try Self.expectSame(escaped, "escaped")
+    }
+
+    @Test func randomTextOfEveryCharacterClass() throws {
+        let alphabet = Array("一二三四五六七八九十百千万零〇两第个天条年客户投诉合同aBcZé0123ＡＢ１２ÀÉß×÷Ā  \u{3000}\t\n，。,.!»\u{200B}\u{AD}カタ한𠀋")
+        var rng: UInt64 = 11
+        func random(_ n: Int) -> Int {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: rng >> 33) % n
+        }
+        func text(_ maxLength: Int) -> String { String((0..<random(maxLength + 1)).map { _ in alphabet[random(alphabet.count)] }) }
+        let sections = (0..<2500).map { i in
+            let title = text(8), heading = text(8)
+            return SearchSection(pageTitle: title, heading: heading, breadcrumb: [title, title + " » " + heading, text(12)][random(3)],
+                                 url: "\(i).html", text: text(700))
+        }
+        try Self.expectSame(sections, "random text")
+    }
+
+    /// One file below the threshold, the threshold crossed late, a last chunk of one section, blank sections.
+    @Test func edgeCases() throws {
+        let blank = SearchSection(pageTitle: "", heading: "", breadcrumb: "", url: "", text: "")
+        let punctuation = SearchSection(pageTitle: "，", heading: "。", breadcrumb: "——", url: "a.html", text: " ！？ \n ")
+        let few = (0..<40).map { i in SearchSection(pageTitle: "页\(i)", heading: "节\(i)", breadcrumb: "x", url: "\(i)", text: "内容\(i)") }
+        try Self.expectSame([], "none")
+        try Self.expectSame([blank, blank], "blank")
+        try Self.expectSame([punctuation, blank, punctuation], shardThreshold: 0, "punctuation, sharded")
+        try Self.expectSame(few, shardThreshold: 0, "few, sharded")
+        try Self.expectSame(few, "few, one file")
+        let many = syntheticSections(pages: 43)  // 129 sections: two chunks of 64 and one of 1
+        try Self.expectSame(many, shardThreshold: 100, chunkSizes: [64], "threshold crossed after the first chunk")
+        try Self.expectSame(many, shardThreshold: 128, chunkSizes: [64], "threshold crossed by the last section")
+        try Self.expectSame(many, shardThreshold: 129, chunkSizes: [64], "at the threshold: one file")
+    }
+
+    /// The store holds the postings, so memory need not; a store that fails makes `finish` throw.
+    @Test func usesTheStoreAndReportsItsFailure() throws {
+        let sections = syntheticSections(pages: 400)
+        let store = MemorySpillStore()
+        _ = try Self.streamed(sections, chunkSize: 256, store: store)
+        #expect(store.size > 100_000)
+
+        final class FailingStore: SpillStore {
+            let inner = MemorySpillStore()
+            let appendsLeft: Mutex<Int>
+            init(appends: Int) { appendsLeft = Mutex(appends) }
+            func append(_ bytes: UnsafeRawBufferPointer) -> Int? {
+                appendsLeft.withLock { n in
+                    n -= 1
+                    return n >= 0 ? inner.append(bytes) : nil
+                }
+            }
+            func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool { inner.read(at: offset, into: buffer) }
+        }
+        for appends in [0, 2, 5, 70, 132] {
+            #expect(throws: SearchIndexSpillError.self, "after \(appends) appends") {
+                _ = try Self.streamed(sections, chunkSize: 256, store: FailingStore(appends: appends))
+            }
+        }
     }
 }
