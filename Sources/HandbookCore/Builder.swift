@@ -1,5 +1,6 @@
 import CmarkBridge
 import Foundation
+import HandbookSearch
 
 public struct BuildOptions: Sendable {
     /// The project folder holding `handbook.yml`, `content/` and `theme/`.
@@ -49,13 +50,13 @@ public struct Builder: Sendable {
     /// Receives progress lines (`--verbose`).
     public let log: @Sendable (String) -> Void
     /// Turns the collected sections into site files, handing each to the writer as it is made; returns their
-    /// paths. Provided by the search module.
-    public let indexer: Indexer
+    /// paths. When nil (the default) the search index is built while the pages stream (`SearchIndexStream`),
+    /// its postings kept in a temporary file, so that memory does not grow with the handbook.
+    public let indexer: Indexer?
 
     public typealias Indexer = @Sendable ([IndexedSection], _ write: @Sendable (String, String) -> Void) -> [String]
 
-    public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in },
-                indexer: @escaping Indexer = { SearchIndexing.write(for: $0, to: $1) }) {
+    public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in }, indexer: Indexer? = nil) {
         self.options = options
         self.log = log
         self.indexer = indexer
@@ -84,20 +85,33 @@ public struct Builder: Sendable {
         let emitter = Emitter(site: site)
         let staging = try emitter.begin()
         do throws(BuildFailure) {
+            // Search index files are written from the stream on; any that cannot be is reported in the index stage.
+            try emitter.makeFolders(for: ["assets/search/docs-0.js"], in: staging)
+            let stagingPath = staging.path
+            let indexWriteFailed = FirstFailure()
+            let writeIndexFile: @Sendable (String, String) -> Void = { path, contents in
+                if !Emitter.write(contents, to: stagingPath + "/" + path) { indexWriteFailed.note(path) }
+            }
             // The quizzes index link is on every page: guessed from the fence words, streamed again if wrong.
             let quizLanguages = Set(options.transformers.map(\.language)).intersection(["quiz"])
             var guessed: Set<String> = site.pages.contains { !quizLanguages.isDisjoint(with: $0.fenceWords) } ? [PageRenderer.quizIndexPath] : []
             var streamed: PageStream.Result
             var finished: Transformer.FinishedBlocks
-            var cpu = (parse: 0.0, transform: 0.0, render: 0.0), streamWall = 0.0
+            var cpu = (parse: 0.0, transform: 0.0, render: 0.0, index: 0.0), streamWall = 0.0
             var completeWall = 0.0, completeCPU = 0.0
+            var searchIndex: SearchIndexStream?
             while true {
-                streamed = try stream.run(into: staging, emitter: emitter, generatedPaths: guessed)
+                if indexer == nil {
+                    guard let store = SpillFile(in: stagingPath) else { throw Self.indexFailure("cannot make a temporary file in \(stagingPath)", site: site) }
+                    searchIndex = SearchIndexStream(store: store, write: writeIndexFile)
+                }
+                streamed = try stream.run(into: staging, emitter: emitter, generatedPaths: guessed, index: searchIndex)
                 streamWall += streamed.wallSeconds
                 for outcome in streamed.outcomes {
                     cpu.parse += outcome.cpu.parse
                     cpu.transform += outcome.cpu.transform
                     cpu.render += outcome.cpu.render
+                    cpu.index += outcome.cpu.index
                 }
                 if let failure = PageStream.earliestFailure(streamed.outcomes, before: .render) { throw failure }
                 let t0 = Date(), cpu0 = Self.cpuSeconds()
@@ -111,7 +125,7 @@ public struct Builder: Sendable {
             }
             if let failure = PageStream.earliestFailure(streamed.outcomes, before: .index) { throw failure }
             // The stream's wall time, shared out by CPU; the transform's whole-site part after it is timed on its own.
-            let streamCPU = max(cpu.parse + cpu.transform + cpu.render, 1e-9)
+            let streamCPU = max(cpu.parse + cpu.transform + cpu.render + cpu.index, 1e-9)
             let note = "   (streamed page by page; wall is a share of the stream's \(String(format: "%.1f", streamWall * 1000)) ms)"
             report(.parse, seconds: streamWall * cpu.parse / streamCPU, cpu: cpu.parse, note: note)
             report(.transform, seconds: streamWall * cpu.transform / streamCPU + completeWall, cpu: cpu.transform + completeCPU)
@@ -131,17 +145,24 @@ public struct Builder: Sendable {
             let blockCounts = finished.counts
             streamed.outcomes = []
             Self.returnFreedMemory()
-            // The index's files go straight into the staging folder as they are made.
-            try timed(.index) { () throws(BuildFailure) in
-                try emitter.makeFolders(for: ["assets/search/docs-0.js"], in: staging)
-                let stagingPath = staging.path
-                let failed = FirstFailure()
-                let paths = indexer(sections) { path, contents in
-                    if !Emitter.write(contents, to: stagingPath + "/" + path) { failed.note(path) }
+            // The index's files go straight into the staging folder as they are made. A streamed index has
+            // tokenised its sections and written its docs files during the stream: that part of its time is the
+            // stream's wall shared out by CPU, as for the other streamed stages.
+            let indexStart = (Date(), Self.cpuSeconds())
+            let paths: [String]
+            if let searchIndex {
+                do {
+                    paths = try searchIndex.finish()
+                } catch {
+                    throw Self.indexFailure(error.message, site: site)
                 }
-                if let path = failed.path { throw emitter.cannotWrite(path) }
-                staging.record(paths)
+            } else {
+                paths = indexer!(sections, writeIndexFile)
             }
+            if let path = indexWriteFailed.path { throw emitter.cannotWrite(path) }
+            staging.record(paths)
+            report(.index, seconds: streamWall * cpu.index / streamCPU + Date().timeIntervalSince(indexStart.0),
+                   cpu: cpu.index + Self.cpuSeconds() - indexStart.1, note: searchIndex == nil ? "" : "   (sections tokenised while streaming)")
             sections = []
             try timed(.emit) { () throws(BuildFailure) in
                 try emitter.write(files, into: staging)
@@ -172,6 +193,11 @@ public struct Builder: Sendable {
         if !problems.isEmpty { throw BuildFailure(problems) }
         return try Transformer(site: site, transformers: transformers).finishBlocks(artifacts: artifacts, resolvedCites: resolvedCites,
                                                                                     pages: site.pages)
+    }
+
+    static func indexFailure(_ message: String, site: LoadedSite) -> BuildFailure {
+        BuildFailure([Diagnostic(stage: .index, file: site.config.outputDirectory, message: "cannot build the search index: \(message)",
+                                 hint: "check that the disk holding the output folder is writable and not full")])
     }
 
     static func resourceUsage() -> rusage {

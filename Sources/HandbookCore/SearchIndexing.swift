@@ -15,11 +15,13 @@ public enum SearchIndexing {
     }
 
     public static func entries(for sections: [IndexedSection]) -> [SearchSection] {
-        sections.parallelMap { section in
-            SearchSection(pageTitle: section.pageTitle, heading: section.heading,
-                          breadcrumb: section.anchor.isEmpty ? section.pageTitle : "\(section.pageTitle) » \(section.heading)",
-                          url: section.anchor.isEmpty ? section.pageOutputPath : "\(section.pageOutputPath)#\(section.anchor)",
-                          text: section.text)
-        }
+        sections.parallelMap(entry)
+    }
+
+    @Sendable public static func entry(_ section: IndexedSection) -> SearchSection {
+        SearchSection(pageTitle: section.pageTitle, heading: section.heading,
+                      breadcrumb: section.anchor.isEmpty ? section.pageTitle : "\(section.pageTitle) » \(section.heading)",
+                      url: section.anchor.isEmpty ? section.pageOutputPath : "\(section.pageOutputPath)#\(section.anchor)",
+                      text: section.text)
     }
 }

@@ -1,5 +1,6 @@
 import CmarkBridge
 import Foundation
+import HandbookSearch
 
 /// The build's page stream: after load, each page goes through parse → transform → render → write on its
 /// own, on all cores, and only what the rest of the build needs is kept (anchors, links waiting for an
@@ -42,8 +43,8 @@ struct PageStream {
         var links: [LinkIssue] = []
         /// The stage that failed, and its diagnostics; nothing after it ran.
         var failed: (stage: BuildStage, problems: [Diagnostic])?
-        /// Thread CPU seconds spent in parse, transform and render (with the write).
-        var cpu: (parse: Double, transform: Double, render: Double) = (0, 0, 0)
+        /// Thread CPU seconds spent in parse, transform, render (with the write) and handing the sections to the index.
+        var cpu: (parse: Double, transform: Double, render: Double, index: Double) = (0, 0, 0, 0)
     }
 
     /// Everything the stream produced, in page order.
@@ -54,8 +55,10 @@ struct PageStream {
     }
 
     /// Streams every page into `staging`, planning with `generatedPaths` as the transformers' extra pages.
-    /// Pages whose source was not kept (or was taken by an earlier run) are read again.
-    mutating func run(into staging: Emitter.Staging, emitter: Emitter, generatedPaths: Set<String>) throws(BuildFailure) -> Result {
+    /// Pages whose source was not kept (or was taken by an earlier run) are read again. With `index`, each
+    /// page's search sections go to it as soon as the page is done (part = page index) instead of into its outcome.
+    mutating func run(into staging: Emitter.Staging, emitter: Emitter, generatedPaths: Set<String>,
+                      index: SearchIndexStream? = nil) throws(BuildFailure) -> Result {
         let started = Date()
         let plan = PageRenderer.plan(site: site, transformers: transformers, languagesByPage: [:], generatedPaths: generatedPaths)
         try emitter.makeFolders(for: site.pages.map(\.outputPath), in: staging)
@@ -67,27 +70,42 @@ struct PageStream {
         let input = site.pages.indices.map { (index: $0, source: sources.isEmpty ? nil : sources[$0]) }
         sources = []
         let outcomes = input.parallelMapConsuming { (job: consuming (index: Int, source: Source?)) -> Outcome in
-            let index = job.index
-            var page = plan.pages[index]
-            if let source = job.source.take() {
-                page.source = source.text
-                page.body = source.body
-            } else {
-                switch SiteLoader.loadPage(page.sourcePath, contentDir: contentDir, contentDirectory: contentDirectory) {
-                case .success(let fresh):
-                    page.source = fresh.source
-                    page.body = fresh.body
-                case .failure(let failure):
-                    var outcome = Outcome()
-                    outcome.failed = (.load, failure.diagnostics)
-                    return outcome
-                }
+            let number = job.index
+            var outcome = Self.stream(number, source: job.source.take(), plan: plan, transformer: transformer, byLanguage: byLanguage,
+                                      resolver: resolver, stagingPath: stagingPath, emitter: emitter,
+                                      contentDir: contentDir, contentDirectory: contentDirectory)
+            if let index {
+                let t0 = Self.threadCPUSeconds()
+                index.add(part: number, outcome.sections.map(SearchIndexing.entry))
+                outcome.sections = []
+                outcome.cpu.index = Self.threadCPUSeconds() - t0
             }
-            return Self.stream(page, at: index, plan: plan, transformer: transformer, byLanguage: byLanguage, resolver: resolver,
-                               stagingPath: stagingPath, emitter: emitter)
+            return outcome
         }
         staging.record(site.pages.map(\.outputPath))
         return Result(outcomes: outcomes, plan: plan, wallSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// One page, read again unless its source was kept, then streamed.
+    static func stream(_ index: Int, source: Source?, plan: PageRenderer.Plan, transformer: Transformer, byLanguage: [String: any BlockTransformer],
+                       resolver: LinkResolver, stagingPath: String, emitter: Emitter, contentDir: URL, contentDirectory: String) -> Outcome {
+        var page = plan.pages[index]
+        if let source {
+            page.source = source.text
+            page.body = source.body
+        } else {
+            switch SiteLoader.loadPage(page.sourcePath, contentDir: contentDir, contentDirectory: contentDirectory) {
+            case .success(let fresh):
+                page.source = fresh.source
+                page.body = fresh.body
+            case .failure(let failure):
+                var outcome = Outcome()
+                outcome.failed = (.load, failure.diagnostics)
+                return outcome
+            }
+        }
+        return Self.stream(page, at: index, plan: plan, transformer: transformer, byLanguage: byLanguage, resolver: resolver,
+                           stagingPath: stagingPath, emitter: emitter)
     }
 
     /// One page, from its source to its file in the staging folder.
