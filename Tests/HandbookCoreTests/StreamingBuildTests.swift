@@ -116,6 +116,38 @@ struct StreamingBuildTests {
         #expect(IncrementalBuildTests.differing(files, try Self.stagedBuild(project.root)).sorted() == [])
     }
 
+    /// A site whose index is sharded: the index built while the pages stream (its postings in a temporary
+    /// file) is the one the staged pipeline builds in memory, also when the pages are streamed a second time
+    /// (a wrong quiz guess) and when every source is read again. The temporary file leaves nothing behind.
+    @Test func streamedSearchIndexMatchesTheOneBuiltInMemory() throws {
+        let words = Array("客户投诉受理回访满意度调查合同审核销售顾问服务经理工作日小时书面记录整改报告退款保修试驾交车")
+        var rng: UInt64 = 5
+        func pick() -> Character {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            return words[Int(truncatingIfNeeded: rng >> 33) % words.count]
+        }
+        var pages: [String: String] = [:]
+        for p in 0..<110 {
+            var text = "---\ntitle: 第\(p + 1)章 \(String((0..<4).map { _ in pick() }))\n---\n\n"
+            for h in 0..<11 {
+                text += "## 第\(p * 11 + h + 1)条 \(String((0..<5).map { _ in pick() }))\n\n"
+                text += String((0..<(40 + p % 30)).map { _ in pick() }) + "，须在\(h + 1)个工作日内完成。Form-\(p)-\(h) 记录。\n\n"
+            }
+            pages[String(format: "c%02d/%03d.md", p / 20, p)] = text
+        }
+        pages["c00/000-howto.md"] = "---\ntitle: 怎样写测验\n---\n\n# 怎样写测验\n\n````markdown\n```quiz\nid: q1\n```\n````\n"
+        let project = try Project(pages: pages)
+        defer { project.remove() }
+        let (files, log) = try Self.build(project.root)
+        #expect(log.contains { $0.contains("streaming the pages again") })
+        #expect(files["assets/search/shard-0.js"] != nil)
+        #expect(files["assets/search/docs-17.js"] != nil)  // over 1,100 sections, 64 to a docs file
+        #expect(IncrementalBuildTests.differing(files, try Self.stagedBuild(project.root)).sorted() == [])
+        let reread = try Self.build(project.root, sourceBudget: 0)
+        #expect(IncrementalBuildTests.differing(files, reread.files).sorted() == [])
+        #expect(!files.keys.contains { $0.contains(".handbook-index") })
+    }
+
     /// Links to other pages' headings are checked after the stream; their diagnostics keep document order
     /// among the page's other link problems, with the same positions and hints as before.
     @Test func deferredAnchorChecksKeepDocumentOrder() throws {
@@ -159,6 +191,27 @@ struct DeferredLinkResolverTests {
         #expect(resolver.resolve("img/logo.png", from: "a.md") == .external)
         #expect(resolver.resolve("https://example.com/#x", from: "a.md") == .external)
         #expect(resolver.resolve("#", from: "a.md") == .external)
+    }
+}
+
+/// The streamed index's temporary file: what is appended (from several threads) reads back the same.
+struct SpillFileTests {
+    @Test func appendsReadBack() throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        let store = try #require(SpillFile(in: directory))
+        let pieces = (0..<64).map { n in [UInt8]((0..<(n * 37 + 1)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ n) }) }
+        let offsets = pieces.parallelMap { piece in piece.withUnsafeBytes { store.append($0) } }
+        for (piece, offset) in zip(pieces, offsets) {
+            let offset = try #require(offset)
+            var back = [UInt8](repeating: 0, count: piece.count)
+            #expect(back.withUnsafeMutableBytes { store.read(at: offset, into: $0) })
+            #expect(back == piece)
+        }
+        let end = offsets.compactMap { $0 }.max()! + pieces.map(\.count).max()!
+        var past = [UInt8](repeating: 0, count: 16)
+        #expect(!past.withUnsafeMutableBytes { store.read(at: end + 100, into: $0) })
+        #expect(SpillFile(in: directory + "/no-such-folder-\(UUID().uuidString)") == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(".handbook-index") } == [])
     }
 }
 
