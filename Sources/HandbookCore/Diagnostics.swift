@@ -64,6 +64,9 @@ public struct SourceText: Sendable {
         self.bytes = bytes
     }
 
+    /// The file's size in bytes.
+    public var byteCount: Int { bytes.count }
+
     /// Converts cmark's byte column on a line into a column counted in characters (Unicode scalars).
     public func characterColumn(line: Int, byteColumn: Int) -> Int {
         guard line >= 1, byteColumn > 1 else { return max(byteColumn, 1) }

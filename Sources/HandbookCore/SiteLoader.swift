@@ -33,7 +33,8 @@ enum SiteLoader {
         let kept = ByteBudget(sourceBudget)
         let loaded = markdown.parallelMap { path -> Result<Page, BuildFailure> in
             var result = loadPage(path, contentDir: contentDir, contentDirectory: contentDirectory)
-            if case .success(var page) = result, !kept.take(page.body.utf8.count) {
+            // A kept page holds its file's bytes (for diagnostics) and its body: both count.
+            if case .success(var page) = result, !kept.take(page.source.byteCount + page.body.utf8.count) {
                 page.dropSource()
                 result = .success(page)
             }
