@@ -59,7 +59,7 @@ struct SearchIndex {
     /// postings in 16 bits, section ids relative to the chunk's first.
     static let chunkSize = 1024
     /// Chunk tokens are grouped into this many partitions, by content, for phase two.
-    static let partitionBits: UInt64 = 6
+    static let partitionBits: UInt64 = 8
     static let partitionCount = 1 << partitionBits
 
     init(_ sections: [SearchSection], maxTextLength: Int) {

@@ -12,7 +12,7 @@ import Synchronization
 //    `"token":"postings"` entries, in key order, go back to the store; their sizes fix the number of token
 //    shards, as `IndexEmitter.emit` computes it;
 // 3. each partition's entries are grouped by token shard and stored again;
-// 4. each token shard gathers its groups from the 64 partitions, orders them by key and is written.
+// 4. each token shard gathers its groups from the 256 partitions, orders them by key and is written.
 // At any time only a chunk per core, or a partition or a shard per core, is in memory, plus the merged
 // word table (which grows with the handbook's distinct Latin words and numbers, not its length).
 // An index of at most `shardThreshold` sections is one file: those sections are simply kept and indexed
