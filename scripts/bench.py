@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """The project's benchmark: builds a deterministic synthetic Chinese corpus with the release binary.
 
-    scripts/bench.py [--pages 5000] [--runs 5] [--json] [--keep DIR]
+    scripts/bench.py [--pages 5000] [--runs 5] [--json] [--keep DIR] [--scale 20000,50000]
 
 Generates N pages (default 5,000) in chapters of 100, with headings, lists, block quotes, emphasis,
 internal links, and a checklist and a quiz in one page out of twenty; builds it several times and
 reports the median wall time, pages per second, peak resident memory and the share of each stage;
 checks 10,000 generated submissions with handbook-check; reports the search index size; and runs
 `handbook serve` on the corpus, edits one page at a time and measures the time from writing the file to the
-live-reload message (`bench_serve`).
+live-reload message (`bench_serve`). With --scale, it also builds larger corpora once each and reports
+their wall time, peak memory and output size: memory must stay bounded as the page count grows.
 """
 import argparse
 import gzip
@@ -149,6 +150,7 @@ def main():
     ap.add_argument("--serve-edits", type=int, default=10, help="one-page edits timed under `handbook serve` (0: skip)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", help="generate the corpus into this folder and keep it")
+    ap.add_argument("--scale", default="", help="also build these page counts once each, e.g. 20000,50000")
     args = ap.parse_args()
 
     subprocess.run(["swift", "build", "-c", "release"], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
@@ -196,6 +198,8 @@ def main():
         result.update(bench_check(check, root, args.submissions))
     if args.serve_edits:
         result.update(bench_serve(binary, root, args.serve_edits))
+    if args.scale:
+        result["scale"] = [bench_scale(binary, int(n)) for n in args.scale.split(",") if n.strip()]
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -222,7 +226,23 @@ def main():
             print(f"{'  title change (all pages)':<34}{result['serve_title_edit_ms']:>9.1f} ms")
         elif "serve_error" in result:
             print(f"serve: {result['serve_error']}")
+        for row in result.get("scale", []):
+            print(f"{'scale: ' + str(row['pages']) + ' pages, ' + str(row['markdown_mb']) + ' MB':<34}{row['wall_s']:>9.2f} s   "
+                  f"peak memory {row['peak_rss_mb']:.0f} MB, output {row['output_mb']} MB")
     if not args.keep:
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def bench_scale(binary, pages):
+    """One build of a `pages`-page corpus (generated beside the others, removed afterwards)."""
+    root = pathlib.Path(tempfile.mkdtemp(prefix="hb-scale-")) / "corpus"
+    try:
+        size = generate(root, pages)
+        wall, _, peak_kb, _ = run_build(binary, root)
+        out_bytes = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file())
+        return {"pages": pages, "markdown_mb": round(size / 1e6, 1), "wall_s": round(wall, 2),
+                "peak_rss_mb": round(peak_kb / 1024), "output_mb": round(out_bytes / 1e6)}
+    finally:
         shutil.rmtree(root.parent, ignore_errors=True)
 
 
