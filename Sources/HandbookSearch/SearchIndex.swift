@@ -199,6 +199,27 @@ struct SearchIndex {
     }
 }
 
+/// A partition's distinct tokens in order of first appearance over the chunks, with their numbers of postings.
+struct PartitionKeys: ~Copyable {
+    private var table = KeyTable(capacity: 1024)
+    private(set) var keys: [UInt64] = []
+    private(set) var counts: [Int] = []
+
+    /// The partition-wide number of `key` (a chunk token with global word ids) that has `postings` more postings.
+    @inline(__always)
+    mutating func add(_ key: UInt64, postings: Int) -> UInt32 {
+        let (s, inserted) = table.slot(key)
+        if inserted {
+            table.values[s] = UInt32(keys.count)
+            keys.append(key)
+            counts.append(0)
+        }
+        let g = table.values[s]
+        counts[Int(g)] += postings
+        return g
+    }
+}
+
 /// Phase two for one partition: its distinct tokens (keys with global word ids, in order of first
 /// appearance) and where each one's postings went.
 struct PartitionTokens {
@@ -208,27 +229,20 @@ struct PartitionTokens {
     /// Writes the partition's postings, grouped by token and in section order within a token, to
     /// `out[base...]`.
     init(_ p: Int, _ chunks: [ChunkTokens], _ wordIds: [[UInt32]], into out: UnsafeMutableBufferPointer<UInt32>, at base: Int) {
-        var table = KeyTable(capacity: 1024)
-        var counts: [Int] = []
+        var merged = PartitionKeys()
         // The partition's token of each chunk token in this partition, chunk by chunk.
         var tokenOf: [UInt32] = []
         tokenOf.reserveCapacity(chunks.reduce(0) { $0 + $1.partitionStarts[p + 1] - $1.partitionStarts[p] })
         for (c, chunk) in chunks.enumerated() {
             wordIds[c].withUnsafeBufferPointer { ids in
                 for t in chunk.partitionTokens[chunk.partitionStarts[p]..<chunk.partitionStarts[p + 1]] {
-                    let key = SearchIndex.renumber(chunk.keys[Int(t)], ids)
-                    let (s, inserted) = table.slot(key)
-                    if inserted {
-                        table.values[s] = UInt32(keys.count)
-                        keys.append(key)
-                        counts.append(0)
-                    }
-                    let g = table.values[s]
-                    counts[Int(g)] += chunk.postingStarts[Int(t) + 1] - chunk.postingStarts[Int(t)]
-                    tokenOf.append(g)
+                    tokenOf.append(merged.add(SearchIndex.renumber(chunk.keys[Int(t)], ids),
+                                              postings: chunk.postingStarts[Int(t) + 1] - chunk.postingStarts[Int(t)]))
                 }
             }
         }
+        keys = merged.keys
+        let counts = merged.counts
         var fill = [Int](repeating: base, count: keys.count + 1)
         for g in 0..<keys.count { fill[g + 1] = fill[g] + counts[g] }
         ranges = (0..<keys.count).map { fill[$0]..<fill[$0 + 1] }

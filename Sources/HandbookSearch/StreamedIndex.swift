@@ -267,9 +267,7 @@ public final class SearchIndexStream: Sendable {
             guard let bytes = read(segment.offset, segment.bytes, from: store) else { return nil }
             segments.append(bytes)
         }
-        var table = KeyTable(capacity: 1024)
-        var keys: [UInt64] = []
-        var counts: [Int] = []
+        var merged = PartitionKeys()
         var tokenOf: [UInt32] = []
         tokenOf.reserveCapacity(chunks.reduce(0) { $0 + $1.segments[p].tokens })
         for (c, chunk) in chunks.enumerated() {
@@ -277,20 +275,13 @@ public final class SearchIndexStream: Sendable {
             wordIds[c].withUnsafeBufferPointer { ids in
                 segments[c].withUnsafeBytes { raw in
                     for t in 0..<n {
-                        let key = SearchIndex.renumber(raw.loadUnaligned(fromByteOffset: 8 * t, as: UInt64.self), ids)
-                        let (s, inserted) = table.slot(key)
-                        if inserted {
-                            table.values[s] = UInt32(keys.count)
-                            keys.append(key)
-                            counts.append(0)
-                        }
-                        let g = table.values[s]
-                        counts[Int(g)] += Int(raw.loadUnaligned(fromByteOffset: 8 * n + 4 * t, as: UInt32.self))
-                        tokenOf.append(g)
+                        tokenOf.append(merged.add(SearchIndex.renumber(raw.loadUnaligned(fromByteOffset: 8 * t, as: UInt64.self), ids),
+                                                  postings: Int(raw.loadUnaligned(fromByteOffset: 8 * n + 4 * t, as: UInt32.self))))
                     }
                 }
             }
         }
+        let keys = merged.keys, counts = merged.counts
         var starts = [Int](repeating: 0, count: keys.count + 1)
         for g in 0..<keys.count { starts[g + 1] = starts[g] + counts[g] }
         var fill = starts

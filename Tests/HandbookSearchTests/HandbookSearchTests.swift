@@ -95,6 +95,26 @@ func decodePostings(_ s: String) -> [(Int, Int)] {
     return out
 }
 
+/// Random text over every character class (CJK numerals and classifiers, 第, Latin and full-width letters,
+/// digits, white space, punctuation, zero-width characters, kana, Hangul, supplementary ideographs).
+struct RandomText {
+    static let alphabet = Array("一二三四五六七八九十百千万零〇两第个天条年客户投诉合同aBcZé0123ＡＢ１２ÀÉß×÷Ā  \u{3000}\t\n，。,.!»\u{200B}\u{AD}カタ한𠀋")
+    var rng: UInt64
+
+    init(seed: UInt64) { rng = seed }
+
+    mutating func random(_ n: Int) -> Int {
+        rng = rng &* 6364136223846793005 &+ 1442695040888963407
+        return Int(truncatingIfNeeded: rng >> 33) % n
+    }
+
+    /// Up to `maxLength` characters.
+    mutating func text(_ maxLength: Int) -> String {
+        let n = random(maxLength + 1)
+        return String((0..<n).map { _ in Self.alphabet[random(Self.alphabet.count)] })
+    }
+}
+
 /// Realistic synthetic sections for size and speed checks.
 func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) -> [SearchSection] {
     let phrases = [
@@ -423,13 +443,9 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
     /// letters, digits, white space, punctuation, zero-width characters, kana, Hangul, supplementary
     /// ideographs), in sections of several chunks, with breadcrumbs of the usual forms and others.
     @Test func indexHasTheTokensOfNormalizer() {
-        let alphabet = Array("一二三四五六七八九十百千万零〇两第个天条年客户投诉合同aBcZé0123ＡＢ１２ÀÉß×÷Ā  \u{3000}\t\n，。,.!»\u{200B}\u{AD}カタ한𠀋")
-        var rng: UInt64 = 7
-        func random(_ n: Int) -> Int {
-            rng = rng &* 6364136223846793005 &+ 1442695040888963407
-            return Int(truncatingIfNeeded: rng >> 33) % n
-        }
-        func text(_ maxLength: Int) -> String { String((0..<random(maxLength + 1)).map { _ in alphabet[random(alphabet.count)] }) }
+        var r = RandomText(seed: 7)
+        func random(_ n: Int) -> Int { r.random(n) }
+        func text(_ maxLength: Int) -> String { r.text(maxLength) }
         let sections = (0..<(SearchIndex.chunkSize * 2 + 300)).map { i in
             let title = text(8), heading = text(8)
             let breadcrumb = [title, title + " » " + heading, text(12)][random(3)]
@@ -585,13 +601,9 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
     }
 
     @Test func randomTextOfEveryCharacterClass() throws {
-        let alphabet = Array("一二三四五六七八九十百千万零〇两第个天条年客户投诉合同aBcZé0123ＡＢ１２ÀÉß×÷Ā  \u{3000}\t\n，。,.!»\u{200B}\u{AD}カタ한𠀋")
-        var rng: UInt64 = 11
-        func random(_ n: Int) -> Int {
-            rng = rng &* 6364136223846793005 &+ 1442695040888963407
-            return Int(truncatingIfNeeded: rng >> 33) % n
-        }
-        func text(_ maxLength: Int) -> String { String((0..<random(maxLength + 1)).map { _ in alphabet[random(alphabet.count)] }) }
+        var r = RandomText(seed: 11)
+        func random(_ n: Int) -> Int { r.random(n) }
+        func text(_ maxLength: Int) -> String { r.text(maxLength) }
         let sections = (0..<2500).map { i in
             let title = text(8), heading = text(8)
             return SearchSection(pageTitle: title, heading: heading, breadcrumb: [title, title + " » " + heading, text(12)][random(3)],
