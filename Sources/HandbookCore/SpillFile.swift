@@ -25,20 +25,20 @@ final class SpillFile: SpillStore, @unchecked Sendable {
             defer { end += bytes.count }
             return end
         }
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return nil }
-            done += n
-        }
-        return offset
+        let written = Self.whole(bytes.count) { done in pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
+        return written ? offset : nil
     }
 
     func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        Self.whole(buffer.count) { done in pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done)) }
+    }
+
+    /// Repeats `io` (a pread or pwrite of what is left, from byte `done` on) until `count` bytes are through,
+    /// again after an interruption; false on an error, a full disk or the end of the file.
+    private static func whole(_ count: Int, _ io: (_ done: Int) -> Int) -> Bool {
         var done = 0
-        while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+        while done < count {
+            let n = io(done)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return false }
             done += n

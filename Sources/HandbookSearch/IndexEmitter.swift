@@ -58,9 +58,7 @@ enum IndexEmitter {
         let header = shardedHeader(count: index.count, tokenShards: ts)
         let files = concurrentMap(ts + dn) { f -> (path: String, contents: String) in
             if f < ts {
-                let shard = members[shardStarts[f]..<shardStarts[f + 1]]
-                let head = prefix + "{\"k\":\"t\",\"i\":\(f),\"t\":"
-                return handOver(("assets/search/shard-\(f).js", entries.json(shard, between: head, and: "}" + suffix)))
+                return handOver(entries.shardFile(f, members[shardStarts[f]..<shardStarts[f + 1]]))
             }
             let n = f - ts
             let lo = n * docShardSize, hi = min(index.docs.count, lo + docShardSize)
@@ -75,7 +73,7 @@ enum IndexEmitter {
         out.reserveCapacity(docs.reduce(256) { $0 + $1.estimatedJSONSize })
         appendDocs(docs, offset: offset, to: &out)
         out += "}" + suffix
-        return ("assets/search/docs-\(n).js", out)
+        return (docsPath(n), out)
     }
 
     /// The header message of a sharded index.
@@ -180,39 +178,70 @@ enum IndexEmitter {
 
         /// `head{entry,entry,…}tail` for the tokens at `positions` (ascending) of the index's key order,
         /// written straight into the String's storage.
-        func json<Positions: Collection<Int>>(_ positions: Positions, between head: String = "", and tail: String = "") -> String {
-            var head = head, tail = tail
-            // Braces, plus entries with a separator each (one more than needed).
-            let size = positions.reduce(head.utf8.count + tail.utf8.count + 2) { r, position in
-                let b = batches[position / TokenEntries.batchSize], i = position % TokenEntries.batchSize
-                return r + b.ends[i] - (i == 0 ? 0 : b.ends[i - 1]) + 1
-            }
-            return String(unsafeUninitializedCapacity: size) { out in
-                var w = 0
-                func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-                    guard let start = bytes.baseAddress else { return }
-                    precondition(w + bytes.count <= out.count)
-                    (out.baseAddress! + w).initialize(from: start, count: bytes.count)
-                    w += bytes.count
-                }
-                head.withUTF8(write)
-                out[w] = UInt8(ascii: "{")
-                w += 1
-                for (n, r) in positions.enumerated() {
-                    if n > 0 {
-                        out[w] = UInt8(ascii: ",")
-                        w += 1
-                    }
-                    let b = batches[r / TokenEntries.batchSize], i = r % TokenEntries.batchSize
-                    b.bytes.withUnsafeBufferPointer { write(UnsafeBufferPointer(rebasing: $0[(i == 0 ? 0 : b.ends[i - 1])..<b.ends[i]])) }
-                }
-                out[w] = UInt8(ascii: "}")
-                w += 1
-                tail.withUTF8(write)
-                return w
+        func json(_ positions: some Collection<Int>) -> String {
+            let positions = Array(positions)
+            return IndexEmitter.object(count: positions.count, bytes: positions.reduce(0) { $0 + entry($1).range.count }) { n, write in
+                let (batch, range) = entry(positions[n])
+                batch.bytes.withUnsafeBytes { write(UnsafeRawBufferPointer(rebasing: $0[range])) }
             }
         }
+
+        /// Token shard `f`'s file, holding the tokens at `positions` (ascending) of the index's key order.
+        func shardFile(_ f: Int, _ positions: some Collection<Int>) -> (path: String, contents: String) {
+            let positions = Array(positions)
+            return IndexEmitter.shardFile(f, count: positions.count, bytes: positions.reduce(0) { $0 + entry($1).range.count }) { n, write in
+                let (batch, range) = entry(positions[n])
+                batch.bytes.withUnsafeBytes { write(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            }
+        }
+
+        /// The batch holding the entry of the token at `position` of the key order, and where in its bytes.
+        private func entry(_ position: Int) -> (batch: Batch, range: Range<Int>) {
+            let b = batches[position / TokenEntries.batchSize], i = position % TokenEntries.batchSize
+            return (b, (i == 0 ? 0 : b.ends[i - 1])..<b.ends[i])
+        }
     }
+
+    /// `head{entry,entry,…}tail`, written straight into a String's storage: `entry(n, write)` hands entry n's
+    /// bytes (valid UTF-8) to `write`; `bytes` is the entries' total size.
+    static func object(between head: String = "", and tail: String = "", count: Int, bytes: Int,
+                       entry: (_ n: Int, _ write: (UnsafeRawBufferPointer) -> Void) -> Void) -> String {
+        var head = head, tail = tail
+        // Braces and separators.
+        let size = head.utf8.count + tail.utf8.count + bytes + 2 + max(count - 1, 0)
+        return String(unsafeUninitializedCapacity: size) { out in
+            var w = 0
+            func write(_ bytes: UnsafeRawBufferPointer) {
+                guard let start = bytes.baseAddress, bytes.count > 0 else { return }
+                precondition(w + bytes.count <= out.count)
+                UnsafeMutableRawPointer(out.baseAddress! + w).copyMemory(from: start, byteCount: bytes.count)
+                w += bytes.count
+            }
+            head.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+            out[w] = UInt8(ascii: "{")
+            w += 1
+            for n in 0..<count {
+                if n > 0 {
+                    out[w] = UInt8(ascii: ",")
+                    w += 1
+                }
+                entry(n, write)
+            }
+            out[w] = UInt8(ascii: "}")
+            w += 1
+            tail.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+            return w
+        }
+    }
+
+    /// `assets/search/shard-N.js` with `count` entries in key order (see `object`).
+    static func shardFile(_ f: Int, count: Int, bytes: Int,
+                          entry: (_ n: Int, _ write: (UnsafeRawBufferPointer) -> Void) -> Void) -> (path: String, contents: String) {
+        (shardPath(f), object(between: prefix + "{\"k\":\"t\",\"i\":\(f),\"t\":", and: "}" + suffix, count: count, bytes: bytes, entry: entry))
+    }
+
+    static func shardPath(_ f: Int) -> String { "assets/search/shard-\(f).js" }
+    static func docsPath(_ n: Int) -> String { "assets/search/docs-\(n).js" }
 
     /// `{"o":offset,"p":[pageTitle…],"s":[[pageIdx,heading,crumb,url,text]…]}`. Built from the docs'
     /// own (valid) Strings, so that the bulk of the output is copied, not re-validated as UTF-8.

@@ -94,8 +94,8 @@ public final class SearchIndexStream: Sendable {
         var pending: [SearchSection] = []
         var count = 0
         var chunked = 0
+        /// Chunks by number; nil while being tokenised, and after that when the store failed.
         var chunks: [Chunk?] = []
-        var failed = false
 
         mutating func takeChunk(_ n: Int) -> Job {
             let job = Job(number: chunks.count, firstSection: chunked, sections: Array(pending.prefix(n)))
@@ -149,8 +149,9 @@ public final class SearchIndexStream: Sendable {
             return SearchIndexBuilder.build(kept, shardThreshold: shardThreshold, maxTextLength: maxTextLength, write: write)
         }
         _ = concurrentMap(jobs.count) { index(jobs[$0]) }
-        let (taken, count, failed) = state.withLock { s in (s.chunks, s.count, s.failed) }
-        guard !failed, !taken.contains(where: { $0 == nil }) else { throw Self.storeFailed }
+        // Every chunk is tokenised by now: one still missing could not be stored.
+        let (taken, count) = state.withLock { s in (s.chunks, s.count) }
+        guard !taken.contains(where: { $0 == nil }) else { throw Self.storeFailed }
         var chunks = taken.map { $0! }
 
         // 1. Word ids by first appearance over all sections: chunk by chunk, each in its own order.
@@ -171,15 +172,15 @@ public final class SearchIndexStream: Sendable {
 
         // 4. The token shards, and the header.
         let written = concurrentMap(ts) { f -> Bool in
-            guard let contents = Self.shardFile(f, groups: groups.map { $0![f] }, store: store) else { return false }
-            write("assets/search/shard-\(f).js", contents)
+            guard let file = Self.shardFile(f, groups: groups.map { $0![f] }, store: store) else { return false }
+            write(file.path, file.contents)
             return true
         }
         guard !written.contains(false) else { throw Self.storeFailed }
         let header = IndexEmitter.shardedHeader(count: count, tokenShards: ts)
         write(header.path, header.contents)
         let dn = (count + IndexEmitter.docShardSize - 1) / IndexEmitter.docShardSize
-        return [header.path] + (0..<ts).map { "assets/search/shard-\($0).js" } + (0..<dn).map { "assets/search/docs-\($0).js" }
+        return [header.path] + (0..<ts).map(IndexEmitter.shardPath) + (0..<dn).map(IndexEmitter.docsPath)
     }
 
     static let storeFailed = SearchIndexSpillError(message: "the search index's temporary data could not be written or read back")
@@ -200,9 +201,7 @@ public final class SearchIndexStream: Sendable {
             write(file.path, file.contents)
         }
         let chunk = Self.store(tokens!, in: store)
-        state.withLock { s in
-            if let chunk { s.chunks[job.number] = chunk } else { s.failed = true }
-        }
+        state.withLock { $0.chunks[job.number] = chunk }
     }
 
     /// A chunk's tokens, partition after partition, as one piece in the store.
@@ -376,7 +375,7 @@ public final class SearchIndexStream: Sendable {
     }
 
     /// Token shard `f`'s file from its group in every partition: `IndexEmitter.emit`'s shard file.
-    private static func shardFile(_ f: Int, groups: [Group], store: any SpillStore) -> String? {
+    private static func shardFile(_ f: Int, groups: [Group], store: any SpillStore) -> (path: String, contents: String)? {
         var buffers: [[UInt8]] = []
         var entries: [(key: UInt64, buffer: Int, start: Int, length: Int)] = []
         for group in groups where group.bytes > 0 {
@@ -392,25 +391,9 @@ public final class SearchIndexStream: Sendable {
             buffers.append(bytes)
         }
         entries.sort { $0.key < $1.key }
-        var head = IndexEmitter.prefix + "{\"k\":\"t\",\"i\":\(f),\"t\":{"
-        var tail = "}}" + IndexEmitter.suffix
-        let size = entries.reduce(head.utf8.count + tail.utf8.count) { $0 + $1.length + 1 }
-        return String(unsafeUninitializedCapacity: size) { out in
-            var w = 0
-            func copy(_ bytes: UnsafeRawBufferPointer) {
-                UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[w..<(w + bytes.count)]).copyMemory(from: bytes)
-                w += bytes.count
-            }
-            head.withUTF8 { copy(UnsafeRawBufferPointer($0)) }
-            for (n, e) in entries.enumerated() {
-                if n > 0 {
-                    out[w] = UInt8(ascii: ",")
-                    w += 1
-                }
-                buffers[e.buffer].withUnsafeBytes { copy(UnsafeRawBufferPointer(rebasing: $0[e.start..<(e.start + e.length)])) }
-            }
-            tail.withUTF8 { copy(UnsafeRawBufferPointer($0)) }
-            return w
+        return IndexEmitter.shardFile(f, count: entries.count, bytes: entries.reduce(0) { $0 + $1.length }) { n, write in
+            let e = entries[n]
+            buffers[e.buffer].withUnsafeBytes { write(UnsafeRawBufferPointer(rebasing: $0[e.start..<(e.start + e.length)])) }
         }
     }
 }
