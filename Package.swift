@@ -48,8 +48,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "handbook", dependencies: ["HandbookCommands"]),
-        .executableTarget(name: "handbook-check", dependencies: ["HandbookCommands"]),
+        // Both programs link mimalloc (Debian's libmimalloc-dev), which takes over malloc for the whole process:
+        // the build makes millions of small allocations on both cores, and glibc's allocator was about 13 %
+        // of its CPU (`make bench`: 5,000 pages 1.46 → 1.21 s median).
+        .executableTarget(name: "handbook", dependencies: ["HandbookCommands"], linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
+        .executableTarget(name: "handbook-check", dependencies: ["HandbookCommands"], linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
         .testTarget(name: "CmarkBridgeTests", dependencies: ["CmarkBridge"]),
         .testTarget(name: "HandbookFormsTests", dependencies: ["HandbookForms"]),
         .testTarget(name: "HandbookSearchTests", dependencies: ["HandbookSearch"]),

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 want="${1:-build}"
-apt_packages=(libcmark-dev)
+apt_packages=(libcmark-dev libmimalloc-dev)
 if [[ "$want" == test ]]; then
   apt_packages+=(cmark chromium chromium-driver python3-selenium python3-pytest python3-jsonschema python3-pip fonts-noto-cjk)
 fi
