@@ -54,7 +54,7 @@ struct LinkResolver: Sendable {
     func resolve(_ destination: String, from page: String) -> Resolution {
         if destination.isEmpty || Self.isExternal(destination) { return .external }
         let (pathPart, fragment) = Self.splitFragment(destination)
-        let decodedFragment = fragment.map { $0.contains("%") ? $0.removingPercentEncoding ?? $0 : $0 }
+        let decodedFragment = fragment.map { Self.percentDecoded($0) }
         if pathPart.isEmpty {
             if let anchor = decodedFragment, !anchor.isEmpty {
                 if pages != nil { return .unverifiedAnchor(destination, page: page, anchor: anchor) }
@@ -62,7 +62,7 @@ struct LinkResolver: Sendable {
             }
             return .external
         }
-        let decodedPath = pathPart.contains("%") ? pathPart.removingPercentEncoding ?? pathPart : pathPart
+        let decodedPath = Self.percentDecoded(pathPart)
         let target = Self.normalize(decodedPath, relativeTo: page)
         if target.hasSuffix(".md") {
             let url = { Self.relativePath(from: page, to: String(target.dropLast(3)) + ".html") + (fragment.map { "#" + $0 } ?? "") }
@@ -86,22 +86,36 @@ struct LinkResolver: Sendable {
         return (String(s[..<hash]), String(s[s.utf8.index(after: hash)...]))
     }
 
-    /// Resolves `../a/b.md` against the folder of `page`; the result has no `.` or `..` parts.
+    /// `text` with its `%XX` escapes decoded (as written when it has none, or when they are not valid UTF-8).
+    /// The test is on bytes: `String.contains(_: String)` goes through Foundation, for every link of every page.
+    static func percentDecoded(_ text: String) -> String {
+        text.utf8.contains(UInt8(ascii: "%")) ? text.removingPercentEncoding ?? text : text
+    }
+
+    /// Resolves `../a/b.md` against the folder of `page`; the result has no `.` or `..` parts. Paths are cut
+    /// at every `/` byte, as the file system cuts them.
     static func normalize(_ path: String, relativeTo page: String) -> String {
-        var parts: [Substring] = path.hasPrefix("/") ? [] : Array(page.split(separator: "/").dropLast())
-        for part in path.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..": if !parts.isEmpty { parts.removeLast() }
-            default: parts.append(part)
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var parts: [Substring] = []
+        if path.utf8.first != slash { parts = page.utf8.split(separator: slash).dropLast().map { Substring($0) } }
+        for part in path.utf8.split(separator: slash) {
+            if part.count == 1 && part.first == dot { continue }
+            if part.count == 2 && part.first == dot && part.last == dot {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
             }
+            parts.append(Substring(part))
         }
         return parts.joined(separator: "/")
     }
 
     /// A relative URL from the page at `from` to the site file `to` (both relative to the site root).
     static func relativePath(from: String, to: String) -> String {
-        let depth = from.split(separator: "/").count - 1
-        return String(repeating: "../", count: depth) + to
+        String(repeating: "../", count: folderDepth(from)) + to
+    }
+
+    /// How many folders deep the site-relative path `path` is: its non-empty parts, less one.
+    static func folderDepth(_ path: String) -> Int {
+        max(path.utf8.split(separator: UInt8(ascii: "/")).count - 1, 0)
     }
 }

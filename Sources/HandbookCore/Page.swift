@@ -32,7 +32,7 @@ public struct Page: Sendable {
 
     /// Relative prefix from this page to the site root: "" or "../" per folder level.
     public var rootPrefix: String {
-        String(repeating: "../", count: sourcePath.split(separator: "/").count - 1)
+        String(repeating: "../", count: LinkResolver.folderDepth(sourcePath))
     }
 
     public var title: String { frontMatter.title }

@@ -119,7 +119,9 @@ struct ShapeProbe {
         case Self.boolType:
             key += value as! Bool ? "T" : "F"
         case Self.intType:
-            key += "i\(value as! Int);"
+            key += "i"
+            key += String(value as! Int)
+            key += ";"
         case Self.dictionaryType:
             let dictionary = value as! [String: Any]
             key += "{"
@@ -131,12 +133,14 @@ struct ShapeProbe {
             key += "}"
         case Self.stringDictionaryArrayType:
             let array = value as! [[String: String]]
-            key += "[\(array.count)"
+            key += "["
+            key += String(array.count)
             for element in array { _ = visit(element) }
             key += "]"
         case Self.dictionaryArrayType, Self.anyArrayType, Self.stringArrayType:
             let array = value as! [Any]
-            key += "[\(array.count)"
+            key += "["
+            key += String(array.count)
             for element in array {
                 guard visit(element) else { return false }
             }
@@ -150,7 +154,15 @@ struct ShapeProbe {
     /// Mustache skips an empty value; inside an indented partial it indents the token after one ending a line.
     private mutating func append(_ string: String) {
         leaves.append(string)
-        key += string.isEmpty ? "e" : string.last == "\n" ? "n" : "s"
+        key += string.isEmpty ? "e" : Self.endsInNewline(string) ? "n" : "s"
+    }
+
+    /// `string.last == "\n"`, on bytes: the last character is a lone line feed unless a carriage return
+    /// comes before it (CR LF is one character; nothing else joins a line feed).
+    static func endsInNewline(_ string: String) -> Bool {
+        let utf8 = string.utf8
+        guard utf8.last == 0x0A else { return false }
+        return utf8.count == 1 || utf8[utf8.index(utf8.endIndex, offsetBy: -2)] != 0x0D
     }
 
     static let stringType = ObjectIdentifier(String.self)
@@ -170,7 +182,7 @@ struct ShapeProbe {
         case let string as String:
             defer { counter += 1 }
             if string.isEmpty { return "" }
-            return "\(open)\(counter)hH&\(close)" + (string.last == "\n" ? "\n" : "")
+            return "\(open)\(counter)hH&\(close)" + (endsInNewline(string) ? "\n" : "")
         case let dictionary as [String: Any]:
             var result: [String: Any] = [:]
             for name in dictionary.keys.sorted() { result[name] = markers(dictionary[name]!, counter: &counter) }
@@ -188,6 +200,9 @@ struct ShapeProbe {
 /// cannot be freed and reused for other contents, and any change to a copy of it makes new storage.
 final class StringTables: @unchecked Sendable {
     private var known: [UnsafeRawPointer: (table: [String: String], fragment: String, leaves: [String])] = [:]
+    /// Each remembered table's fragment → a short stand-in, one per distinct fragment, so that a shape key
+    /// holds a few bytes for the table instead of all its keys (the key is built and hashed on every page).
+    private var tokens: [String: String] = [:]
     private let lock = NSLock()
     /// Tables this small are cheaper to walk than to look up.
     static let minimumCount = 8
@@ -205,13 +220,17 @@ final class StringTables: @unchecked Sendable {
             let string = table[name]!
             leaves.append(string)
             fragment += name
-            fragment += string.isEmpty ? ":e" : string.last == "\n" ? ":n" : ":s"
+            fragment += string.isEmpty ? ":e" : ShapeProbe.endsInNewline(string) ? ":n" : ":s"
         }
         fragment += "}"
         if let identity {
             lock.lock()
-            known[identity] = (table, fragment, leaves)
+            // `{#n}` cannot be a walked fragment: those hold `:` after every key.
+            let token = tokens[fragment] ?? "{#\(tokens.count)}"
+            tokens[fragment] = token
+            known[identity] = (table, token, leaves)
             lock.unlock()
+            return (token, leaves)
         }
         return (fragment, leaves)
     }
@@ -253,7 +272,7 @@ struct CompiledTemplate: Sendable {
             let escaped: Bool
             if expect("&amp;") { escaped = true } else if expect("&") { escaped = false } else { return nil }
             guard expect(String(ShapeProbe.close)) else { return nil }
-            let newline = leaves[index].last == "\n"
+            let newline = ShapeProbe.endsInNewline(leaves[index])
             if newline, !expect("\n") { return nil }
             if !literal.isEmpty {
                 segments.append(.literal(String(literal)))

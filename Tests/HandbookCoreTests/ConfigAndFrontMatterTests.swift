@@ -136,4 +136,24 @@ struct LinkResolverTests {
         #expect(resolver.resolve("img/logo.png", from: "a.md") == .external)
         #expect(resolver.resolve("img/missing.png", from: "a.md") == .missingPage("img/missing.png"))
     }
+
+    /// Paths are resolved on bytes: `.`/`..` parts, doubled and trailing slashes, absolute paths, Chinese names.
+    @Test func pathsAreNormalised() {
+        let cases: [(path: String, page: String, expected: String)] = [
+            ("b.md", "a.md", "b.md"), ("b.md", "dir/a.md", "dir/b.md"), ("../b.md", "dir/a.md", "b.md"),
+            ("../../b.md", "dir/a.md", "b.md"), ("./x/../y.md", "d/e/a.md", "d/e/y.md"), ("/top.md", "d/a.md", "top.md"),
+            ("x//y/.md", "a.md", "x/y/.md"), ("..", "d/a.md", ""), ("第二章/投诉.md", "总则/a.md", "总则/第二章/投诉.md"),
+            ("...md", "a.md", "...md"), ("x/./.", "a.md", "x"),
+        ]
+        for (path, page, expected) in cases {
+            #expect(LinkResolver.normalize(path, relativeTo: page) == expected, "\(path) from \(page)")
+        }
+        #expect(LinkResolver.folderDepth("a.md") == 0)
+        #expect(LinkResolver.folderDepth("d/e/a.md") == 2)
+        #expect(LinkResolver.folderDepth("") == 0)
+        #expect(LinkResolver.relativePath(from: "d/e/a.md", to: "b.html") == "../../b.html")
+        #expect(LinkResolver.percentDecoded("%E7%AC%AC3%E6%9D%A1") == "第3条")
+        #expect(LinkResolver.percentDecoded("100%") == "100%")  // not a valid escape: kept as written
+        #expect(LinkResolver.percentDecoded("第3条") == "第3条")
+    }
 }

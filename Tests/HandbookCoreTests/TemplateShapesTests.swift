@@ -102,6 +102,31 @@ struct TemplateShapesTests {
     }
 
     /// A `<` with a combining mark is one `Character`, which swift-mustache does not escape; bytes are escaped here.
+    /// The byte test stands for Mustache's `string.last == "\n"` (a character test).
+    @Test func newlineEndingMatchesTheLastCharacter() {
+        for text in ["", "\n", "a\n", "a", "\r\n", "a\r\n", "\r", "\n\u{301}", "第一行\n", "x\n\n", "\r\n\n", "\u{301}\n"] {
+            #expect(ShapeProbe.endsInNewline(text) == (text.last == "\n"), "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    /// A remembered string table stands in the shape key as a short token: equal contents share one,
+    /// different contents (or a different newline shape) get their own.
+    @Test func rememberedTablesGetOneTokenPerContents() {
+        let tables = StringTables()
+        let big = Dictionary(uniqueKeysWithValues: (0..<10).map { ("key\($0)", "值\($0)") })
+        var same = big
+        same["key0"] = "值0"  // a new storage with the same contents
+        var other = big
+        other["key9"] = "值9\n"
+        let first = tables.shape(of: big), again = tables.shape(of: big), copy = tables.shape(of: same), changed = tables.shape(of: other)
+        #expect(first.fragment == again.fragment && first.fragment == copy.fragment)
+        #expect(first.fragment != changed.fragment)
+        #expect(first.fragment.utf8.count < 8)
+        #expect(first.leaves == big.keys.sorted().map { big[$0]! })
+        let small = tables.shape(of: ["b": "x\n", "a": ""])
+        #expect(small.fragment == "{a:eb:n}" && small.leaves == ["", "x\n"])
+    }
+
     @Test func escapingByByteCatchesCombiningMarks() {
         var out = ""
         MustacheEscaping.append("<\u{0338}script>", to: &out)
