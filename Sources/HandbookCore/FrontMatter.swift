@@ -18,7 +18,8 @@ public struct FrontMatter: Sendable, Equatable {
     /// Works on UTF-8 bytes: it runs on every page of large sites.
     static func split(_ text: String) -> (yaml: String?, body: String, bodyLine: Int) {
         var text = text
-        return text.withUTF8 { bytes -> (String?, String, Int) in
+        // Offsets found on the bytes; the body is copied out of the (already valid) text, not decoded again.
+        let found = text.withUTF8 { bytes -> (yaml: String, bodyStart: Int, lines: Int)? in
             var start = 0
             if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
             func lineEnd(_ from: Int) -> Int {
@@ -32,7 +33,7 @@ public struct FrontMatter: Sendable, Equatable {
                 return end - from == 3 && bytes[from] == 0x2D && bytes[from + 1] == 0x2D && bytes[from + 2] == 0x2D
             }
             let firstEnd = lineEnd(start)
-            guard isFence(start, firstEnd), firstEnd < bytes.count else { return (nil, String(decoding: bytes, as: UTF8.self), 1) }
+            guard isFence(start, firstEnd), firstEnd < bytes.count else { return nil }
             var lineStart = firstEnd + 1
             var lines = 1
             while lineStart <= bytes.count {
@@ -41,15 +42,21 @@ public struct FrontMatter: Sendable, Equatable {
                 let dots = end - lineStart == 3 && bytes[lineStart] == 0x2E && bytes[lineStart + 1] == 0x2E && bytes[lineStart + 2] == 0x2E
                 if isFence(lineStart, end) || dots {
                     let yaml = String(decoding: bytes[(firstEnd + 1)..<max(firstEnd + 1, lineStart - 1)], as: UTF8.self)
-                    var body = [UInt8](repeating: 0x0A, count: lines)
-                    if end + 1 < bytes.count { body += bytes[(end + 1)...] }
-                    return (yaml, String(decoding: body, as: UTF8.self), lines + 1)
+                    return (yaml, min(end + 1, bytes.count), lines)
                 }
                 if end >= bytes.count { break }
                 lineStart = end + 1
             }
-            return (nil, String(decoding: bytes, as: UTF8.self), 1)
+            return nil
         }
+        guard let found else { return (nil, text, 1) }
+        // The front matter's lines become empty lines, so that the body's line numbers are the file's.
+        let rest = text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: found.bodyStart)...]
+        var body = ""
+        body.reserveCapacity(found.lines + rest.count)
+        body += String(repeating: "\n", count: found.lines)
+        body += Substring(rest)
+        return (found.yaml, body, found.lines + 1)
     }
 
     /// Parses front matter YAML (starting on line 2 of `file`), strictly. The usual `key: value` lines are

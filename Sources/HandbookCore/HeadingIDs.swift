@@ -44,7 +44,9 @@ public struct HeadingIDGenerator: Sendable {
         // in ASCII or in the CJK Unified Ideographs block, which is most headings: skip it (and Foundation) then.
         let plain = text.unicodeScalars.allSatisfy { $0.isASCII || (0x4E00...0x9FFF).contains($0.value) }
         for scalar in plain ? text.unicodeScalars : text.precomposedStringWithCompatibilityMapping.unicodeScalars {
-            let keep = scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal || scalar == "_" || scalar == "-"
+            // CJK Unified Ideographs are all alphabetic: most heading text needs no property look-up.
+            let keep = (0x4E00...0x9FFF).contains(scalar.value) || scalar.properties.isAlphabetic
+                || scalar.properties.numericType == .decimal || scalar == "_" || scalar == "-"
             if keep {
                 if pendingDash && !out.isEmpty { out.append("-") }
                 pendingDash = false

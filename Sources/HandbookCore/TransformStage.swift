@@ -397,7 +397,7 @@ struct Transformer {
             if hadText { current.text += " " }
             let start = current.text.utf8.count
             child.appendPlainText(to: &current.text)
-            Self.generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &current.text)
+            if !blockTexts.isEmpty { Self.generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &current.text) }
             if hadText, current.text.utf8.count == start { current.text.removeLast() }
         }
         sections.append(current)

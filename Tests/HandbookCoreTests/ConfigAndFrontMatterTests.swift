@@ -57,6 +57,25 @@ struct FrontMatterTests {
         #expect(body.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(of: "正文") == 3)
     }
 
+    /// Every form: the body is the file with the front matter's lines left empty, byte for byte.
+    @Test func splitCases() {
+        let cases: [(text: String, yaml: String?, body: String, line: Int)] = [
+            ("---\ntitle: 页\n---\n正文\n", "title: 页", "\n\n\n正文\n", 4),
+            ("---\ntitle: 页\n...\n# 标题\n", "title: 页", "\n\n\n# 标题\n", 4),
+            ("\u{FEFF}---\ntitle: a\nsummary: b\n---  \nx", "title: a\nsummary: b", "\n\n\n\nx", 5),
+            ("---\ntitle: 页\n---", "title: 页", "\n\n\n", 4),
+            ("---\n---\n正文", "", "\n\n正文", 3),
+            ("没有前置信息\n---\n", nil, "没有前置信息\n---\n", 1),
+            ("---\ntitle: 未结束\n", nil, "---\ntitle: 未结束\n", 1),
+            ("---", nil, "---", 1),
+            ("", nil, "", 1),
+        ]
+        for (text, yaml, body, line) in cases {
+            let split = FrontMatter.split(text)
+            #expect(split.yaml == yaml && split.body == body && split.bodyLine == line, "\(text.debugDescription) → \(split)")
+        }
+    }
+
     @Test func strictKeys() {
         #expect {
             try FrontMatter.parse("title: 页\nauthor: 张三\neffective: 2025/01/01", file: "content/a.md")
