@@ -118,7 +118,7 @@ struct PageRenderer {
         nonisolated(unsafe) let sharedNav = allNav  // [[String: Any]] is not Sendable; only read from here on
         let rendered = extraPages.parallelMap { extra -> (String, String) in
             let allNav = sharedNav
-            let root = String(repeating: "../", count: extra.path.split(separator: "/").count - 1)
+            let root = String(repeating: "../", count: LinkResolver.folderDepth(extra.path))
             var context = Self.baseContext(config: config, strings: strings, root: root, links: links)
             var pageContext: [String: Any] = ["title": extra.title, "path": extra.path]
             if let summary = extra.summary { pageContext["summary"] = summary }

@@ -249,7 +249,7 @@ struct Transformer {
 
     /// `05-complaints.html#x` written relative to a page in a folder → relative to the site root.
     static func siteRelative(_ url: String, from page: String) -> String {
-        let depth = page.split(separator: "/").count - 1
+        let depth = LinkResolver.folderDepth(page)
         let folder = page.split(separator: "/").dropLast().joined(separator: "/")
         var rest = url
         for _ in 0..<depth where rest.hasPrefix("../") { rest.removeFirst(3) }

@@ -44,7 +44,7 @@ public struct ChecklistTransformer: BlockTransformer {
         }
         let artifact = Artifact(definition: definition, hash: SHA256Digest.hex(json), definitionJSON: String(decoding: json, as: UTF8.self),
                                 pagePath: block.pagePath, displayPath: block.displayPath, line: block.contentLine - 1)
-        let root = String(repeating: "../", count: block.pagePath.split(separator: "/").count - 1)
+        let root = String(repeating: "../", count: LinkResolver.folderDepth(block.pagePath))
         return TransformedBlock(html: Self.staticHTML(definition, root: root), searchText: Self.searchText(definition),
                                 references: DefinitionYAML.references(definition.citeReferences(), in: node, block: block),
                                 artifact: artifact, anchors: ["checklist-\(definition.id)"])

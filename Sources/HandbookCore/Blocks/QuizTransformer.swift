@@ -111,7 +111,7 @@ public struct QuizTransformer: BlockTransformer {
 
     static func examLink(_ quiz: QuizDefinition, pagePath: String) -> String {
         let e: (String) -> String = HTMLEscaping.escapeHTML
-        let depth = pagePath.split(separator: "/").count - 1
+        let depth = LinkResolver.folderDepth(pagePath)
         let href = String(repeating: "../", count: depth) + QuizPages.path(forPage: pagePath)
         return "<p class=\"quiz-exam-link\" id=\"quiz-\(e(quiz.id))\">本章测验请在考试版测验页作答：<a href=\"\(HTMLEscaping.escapeHref(href))\">\(e(quiz.title.replacingOccurrences(of: "自测", with: "测验")))</a></p>"
     }
