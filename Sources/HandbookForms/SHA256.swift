@@ -88,8 +88,15 @@ public struct SHA256Digest: Sendable {
 
 /// Canonical JSON and the definition hash of docs/blocks.md.
 public enum Canonical {
-    /// JSON with sorted keys, no insignificant whitespace and unescaped slashes.
+    /// JSON with sorted keys, no insignificant whitespace and unescaped slashes: `CanonicalEncoder`'s,
+    /// or JSONEncoder's for what that leaves to it (the two write the same bytes).
     public static func json<T: Encodable>(_ value: T) throws -> Data {
+        if let bytes = CanonicalEncoder.encode(value) { return Data(bytes) }
+        return try encoderJSON(value)
+    }
+
+    /// Foundation's JSONEncoder with the canonical options.
+    static func encoderJSON<T: Encodable>(_ value: T) throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try e.encode(value)

@@ -1,5 +1,5 @@
 import Foundation
-import HandbookForms
+@testable import HandbookForms
 import Testing
 import Yams
 @testable import HandbookCore
@@ -171,6 +171,55 @@ struct DefinitionDecodingTests {
         quiz.replacingOccurrences(of: "questions:", with: "questions: ~\nx:"),
         quiz.replacingOccurrences(of: "id: q5", with: "id: q1"),
     ]
+
+    /// `Canonical.json` (`CanonicalEncoder`) writes the bytes JSONEncoder writes, which the hashes are taken of.
+    static func expectCanonicalAsJSONEncoder<T: Encodable>(_ value: T) {
+        let fast = CanonicalEncoder.encode(value).map { String(decoding: $0, as: UTF8.self) }
+        let expected = (try? Canonical.encoderJSON(value)).map { String(decoding: $0, as: UTF8.self) }
+        #expect(fast != nil && fast == expected, "\(fast ?? "nil")\nvs\n\(expected ?? "nil")")
+    }
+
+    @Test func definitionsEncodeAsJSONEncoderDid() throws {
+        for yaml in [Self.checklist, BlockTransformerTests.hostileChecklist] {
+            let (definition, _) = try DefinitionYAML.decode(ChecklistDefinition.self, from: Self.block(yaml, info: "checklist"))
+            Self.expectCanonicalAsJSONEncoder(definition)
+            Self.expectCanonicalAsJSONEncoder(definition.submissionSchema(hash: try definition.canonicalHash()))
+        }
+        for yaml in [Self.quiz, BlockTransformerTests.quiz] {
+            let (quiz, _) = try DefinitionYAML.decode(QuizDefinition.self, from: Self.block(yaml, info: "quiz"))
+            Self.expectCanonicalAsJSONEncoder(quiz)
+            Self.expectCanonicalAsJSONEncoder(quiz.examEdition())
+        }
+        // Numbers JSONEncoder writes in its own ways, and text it escapes.
+        for (min, max) in [("0", "1_000.5"), ("-0.0", "1e20"), ("0.1", "1e-7"), ("123456789012345678", "9007199254740993"), ("-3.25", "5e-324")] {
+            let yaml = Self.checklist.replacingOccurrences(of: "min: 0, max: 1_000.5", with: "min: \(min), max: \(max)")
+                .replacingOccurrences(of: "title: ", with: "title: \"a/b \\\" \\\\ \\t \\u0001\" #")
+            let (definition, _) = try DefinitionYAML.decode(ChecklistDefinition.self, from: Self.block(yaml, info: "checklist"))
+            Self.expectCanonicalAsJSONEncoder(definition)
+        }
+        // Every block of the real handbook.
+        var count = 0
+        let content = RealHandbookTests.repo.appendingPathComponent("content")
+        for name in try FileManager.default.contentsOfDirectory(atPath: content.path).sorted() where name.hasSuffix(".md") {
+            let text = try String(contentsOf: content.appendingPathComponent(name), encoding: .utf8)
+            for fence in text.components(separatedBy: "\n```").dropFirst() {
+                let info = fence.prefix { $0 != "\n" }
+                let yaml = fence.dropFirst(info.count + 1)
+                if info == "checklist" {
+                    let (definition, _) = try DefinitionYAML.decode(ChecklistDefinition.self, from: Self.block(String(yaml), info: "checklist"))
+                    Self.expectCanonicalAsJSONEncoder(definition)
+                    Self.expectCanonicalAsJSONEncoder(definition.submissionSchema(hash: try definition.canonicalHash()))
+                    count += 1
+                } else if info == "quiz" {
+                    let (quiz, _) = try DefinitionYAML.decode(QuizDefinition.self, from: Self.block(String(yaml), info: "quiz"))
+                    Self.expectCanonicalAsJSONEncoder(quiz)
+                    Self.expectCanonicalAsJSONEncoder(quiz.examEdition())
+                    count += 1
+                }
+            }
+        }
+        #expect(count >= 10, "the handbook's blocks were found")
+    }
 
     @Test func plainBlocksDecodeAsYamsDid() {
         for yaml in [Self.checklist, BlockTransformerTests.hostileChecklist] + Self.badChecklists {

@@ -68,3 +68,94 @@ struct CompactJSONTests {
         #expect(value.compactJSON == #"{"n":[null,null],"qty":null}"#)
     }
 }
+
+/// `CanonicalEncoder` must write what JSONEncoder with the canonical options writes, byte for byte, or give
+/// the value back to it (nil).
+struct CanonicalEncoderTests {
+    static func both<T: Encodable>(_ value: T) throws -> (fast: String?, encoder: String) {
+        (CanonicalEncoder.encode(value).map { String(decoding: $0, as: UTF8.self) },
+         String(decoding: try Canonical.encoderJSON(value), as: UTF8.self))
+    }
+
+    @Test func generatedValuesThroughCodable() throws {
+        var generator = CompactJSONTests.Generator(state: 7_2026_1123)
+        for _ in 0..<3000 {
+            let value = generator.value(depth: 0)
+            let (fast, expected) = try Self.both(value)
+            #expect(fast == expected, "\(fast ?? "nil") vs \(expected)")
+        }
+    }
+
+    /// Every kind of container and scalar a Codable type can use, nested both ways.
+    struct Everything: Encodable {
+        enum Keys: String, CodingKey { case b, s, i, i8, i16, i32, i64, u, u8, u16, u32, u64, d, none, nested, list, twice, optional }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(true, forKey: .b)
+            try c.encode("a/b\"c\\\n\u{1}投诉😀", forKey: .s)
+            try c.encode(Int.min, forKey: .i)
+            try c.encode(Int8.min, forKey: .i8)
+            try c.encode(Int16.max, forKey: .i16)
+            try c.encode(Int32.min, forKey: .i32)
+            try c.encode(Int64.max, forKey: .i64)
+            try c.encode(UInt.max, forKey: .u)
+            try c.encode(UInt8.max, forKey: .u8)
+            try c.encode(UInt16.max, forKey: .u16)
+            try c.encode(UInt32.max, forKey: .u32)
+            try c.encode(UInt64.max, forKey: .u64)
+            try c.encode(-0.1, forKey: .d)
+            try c.encodeNil(forKey: .none)
+            try c.encodeIfPresent(nil as String?, forKey: .optional)
+            var nested = c.nestedContainer(keyedBy: Keys.self, forKey: .nested)
+            try nested.encode([1.5, 2, 1e20, 1e-7], forKey: .list)
+            var list = nested.nestedUnkeyedContainer(forKey: .twice)
+            try list.encodeNil()
+            var inner = list.nestedContainer(keyedBy: Keys.self)
+            try inner.encode(["z": 1, "a": 2, "é": 3, "Z": 4, "ｚ": 5], forKey: .s)
+            var deeper = list.nestedUnkeyedContainer()
+            try deeper.encode(Int8(-3))
+            try deeper.encode([String?.none, "x"])
+            // A key written twice keeps its last value.
+            try c.encode("first", forKey: .twice)
+            try c.encode("last", forKey: .twice)
+        }
+    }
+
+    @Test func everyContainerAndScalar() throws {
+        let (fast, expected) = try Self.both(Everything())
+        #expect(fast != nil)
+        #expect(fast == expected, "\(fast ?? "nil") vs \(expected)")
+        for value in [JSONValue.null, .bool(false), .number(3), .string("/")] {
+            let (fast, expected) = try Self.both(value)
+            #expect(fast == expected)
+        }
+    }
+
+    struct Super: Encodable {
+        enum Keys: CodingKey { case a }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(1, forKey: .a)
+            var s = c.superEncoder().singleValueContainer()
+            try s.encode("x")
+        }
+    }
+
+    struct Nothing: Encodable { func encode(to encoder: any Encoder) throws {} }
+
+    /// What JSONEncoder writes in its own way is left to it; so are the values it refuses.
+    @Test func leavesTheRestToJSONEncoder() throws {
+        #expect(CanonicalEncoder.encode(Date(timeIntervalSince1970: 0)) == nil)
+        #expect(CanonicalEncoder.encode(["u": URL(string: "https://example.com/a")!]) == nil)
+        #expect(CanonicalEncoder.encode([Data([1, 2])]) == nil)
+        #expect(CanonicalEncoder.encode(Float(0.1)) == nil)
+        #expect(CanonicalEncoder.encode(Decimal(1)) == nil)
+        #expect(CanonicalEncoder.encode(Super()) == nil)
+        #expect(CanonicalEncoder.encode(Nothing()) == nil)
+        #expect(CanonicalEncoder.encode([Double.nan]) == nil)
+        #expect(throws: (any Error).self) { try Canonical.json([Double.infinity]) }
+        // Through `Canonical.json` they come out as JSONEncoder writes them.
+        #expect(try Canonical.json(Super()) == Canonical.encoderJSON(Super()))
+        #expect(try Canonical.json(["u": URL(string: "https://example.com/a")!]) == Canonical.encoderJSON(["u": URL(string: "https://example.com/a")!]))
+    }
+}

@@ -86,9 +86,7 @@ enum DefinitionYAML {
 
     /// JSON text for embedding in a data file.
     static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+        (try? String(decoding: Canonical.json(value), as: UTF8.self)) ?? "null"
     }
 
     /// A string or a string table: the same text as the generic `json`, without a JSONEncoder each
