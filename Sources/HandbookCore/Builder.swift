@@ -84,6 +84,9 @@ public struct Builder: Sendable {
         let site = stream.site
         let emitter = Emitter(site: site)
         let staging = try emitter.begin()
+        // The search index's finish runs on its own thread from the end of the stream, beside the blocks'
+        // finish and the generated pages; it writes into the staging folder, so every way out waits for it.
+        var indexTask: Background<(paths: Result<[String], SearchIndexSpillError>, wall: Double, cpu: Double)>?
         do throws(BuildFailure) {
             // Search index files are written from the stream on; any that cannot be is reported in the index stage.
             try emitter.makeFolders(for: ["assets/search/docs-0.js"], in: staging)
@@ -99,8 +102,8 @@ public struct Builder: Sendable {
             var finished: Transformer.FinishedBlocks
             var cpu = (parse: 0.0, transform: 0.0, render: 0.0, index: 0.0), streamWall = 0.0
             var completeWall = 0.0, completeCPU = 0.0
-            var searchIndex: SearchIndexStream?
             while true {
+                var searchIndex: SearchIndexStream?
                 if indexer == nil {
                     guard let store = SpillFile(in: stagingPath) else { throw Self.indexFailure("cannot make a temporary file in \(stagingPath)", site: site) }
                     searchIndex = SearchIndexStream(store: store, write: writeIndexFile)
@@ -114,14 +117,25 @@ public struct Builder: Sendable {
                     cpu.index += outcome.cpu.index
                 }
                 if let failure = PageStream.earliestFailure(streamed.outcomes, before: .render) { throw failure }
-                let t0 = Date(), cpu0 = Self.cpuSeconds()
+                if let searchIndex, PageStream.earliestFailure(streamed.outcomes, before: .index) == nil {
+                    indexTask = Background {
+                        let t0 = Date(), cpu0 = PageStream.threadCPUSeconds()
+                        let paths = Result { () throws(SearchIndexSpillError) in try searchIndex.finish() }
+                        return (paths, Date().timeIntervalSince(t0), PageStream.threadCPUSeconds() - cpu0)
+                    }
+                }
+                // Timed on this thread: the process's CPU time now includes the index's finish.
+                let t0 = Date(), cpu0 = PageStream.threadCPUSeconds()
                 finished = try Self.complete(streamed.outcomes, site: site, transformers: options.transformers)
                 completeWall += Date().timeIntervalSince(t0)
-                completeCPU += Self.cpuSeconds() - cpu0
+                completeCPU += PageStream.threadCPUSeconds() - cpu0
                 let actual = Set(finished.extraPages.map(\.path)).intersection([PageRenderer.quizIndexPath])
                 if actual == guessed { break }
                 log("the quizzes index was guessed \(guessed.isEmpty ? "absent" : "present") from the fence words; streaming the pages again")
                 guessed = actual
+                // The next stream makes the same index again (the sections do not change): this one's files are overwritten.
+                _ = indexTask?.wait()
+                indexTask = nil
             }
             if let failure = PageStream.earliestFailure(streamed.outcomes, before: .index) { throw failure }
             // The stream's wall time, shared out by CPU; the transform's whole-site part after it is timed on its own.
@@ -129,40 +143,47 @@ public struct Builder: Sendable {
             let note = "   (streamed page by page; wall is a share of the stream's \(String(format: "%.1f", streamWall * 1000)) ms)"
             report(.parse, seconds: streamWall * cpu.parse / streamCPU, cpu: cpu.parse, note: note)
             report(.transform, seconds: streamWall * cpu.transform / streamCPU + completeWall, cpu: cpu.transform + completeCPU)
-            let renderStart = (Date(), Self.cpuSeconds())
+            let renderStart = (Date(), PageStream.threadCPUSeconds())
             var files = PageRenderer.renderGenerated(plan: streamed.plan, extraPages: finished.extraPages)
             try PageRenderer.checkNotEmpty(files, themeDirectory: site.config.themeDirectory)
             files.merge(finished.dataFiles) { $1 }
             report(.render, seconds: streamWall * cpu.render / streamCPU + Date().timeIntervalSince(renderStart.0),
-                   cpu: cpu.render + Self.cpuSeconds() - renderStart.1)
+                   cpu: cpu.render + PageStream.threadCPUSeconds() - renderStart.1)
 
             var sections: [IndexedSection] = []
-            for index in streamed.outcomes.indices {
-                sections += streamed.outcomes[index].sections
-                streamed.outcomes[index].sections = []
+            if indexTask == nil {
+                for index in streamed.outcomes.indices {
+                    sections += streamed.outcomes[index].sections
+                    streamed.outcomes[index].sections = []
+                }
             }
             let pageCount = site.pages.count
             let blockCounts = finished.counts
             streamed.outcomes = []
-            Self.returnFreedMemory()
             // The index's files go straight into the staging folder as they are made. A streamed index has
             // tokenised its sections and written its docs files during the stream: that part of its time is the
-            // stream's wall shared out by CPU, as for the other streamed stages.
+            // stream's wall shared out by CPU, as for the other streamed stages. Its finish is timed on its own
+            // thread (the CPU of the workers it fans out to is not counted).
             let indexStart = (Date(), Self.cpuSeconds())
             let paths: [String]
-            if let searchIndex {
-                do {
-                    paths = try searchIndex.finish()
-                } catch {
-                    throw Self.indexFailure(error.message, site: site)
+            var finishTime = (wall: 0.0, cpu: 0.0)
+            if let task = indexTask {
+                let (result, wall, cpu) = task.wait()
+                indexTask = nil
+                finishTime = (wall, cpu)
+                switch result {
+                case .success(let written): paths = written
+                case .failure(let error): throw Self.indexFailure(error.message, site: site)
                 }
             } else {
+                Self.returnFreedMemory()
                 paths = indexer!(sections, writeIndexFile)
+                finishTime = (Date().timeIntervalSince(indexStart.0), Self.cpuSeconds() - indexStart.1)
             }
             if let path = indexWriteFailed.path { throw emitter.cannotWrite(path) }
             staging.record(paths)
-            report(.index, seconds: streamWall * cpu.index / streamCPU + Date().timeIntervalSince(indexStart.0),
-                   cpu: cpu.index + Self.cpuSeconds() - indexStart.1, note: searchIndex == nil ? "" : "   (sections tokenised while streaming)")
+            report(.index, seconds: streamWall * cpu.index / streamCPU + finishTime.wall,
+                   cpu: cpu.index + finishTime.cpu, note: indexer != nil ? "" : "   (sections tokenised while streaming, finished beside transform and render)")
             sections = []
             try timed(.emit) { () throws(BuildFailure) in
                 try emitter.write(files, into: staging)
@@ -171,6 +192,7 @@ public struct Builder: Sendable {
             return BuildReport(pages: pageCount, blockCounts: blockCounts, outputDirectory: site.outputDirectory,
                                stageSeconds: timings, totalSeconds: Date().timeIntervalSince(started))
         } catch {
+            _ = indexTask?.wait()
             emitter.abandon(staging)
             throw error
         }

@@ -54,3 +54,22 @@ extension Array {
         }
     }
 }
+
+/// Work on a thread of its own while the caller goes on; `wait` gives its result (more than once if asked).
+final class Background<T: Sendable>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () -> T) {
+        Thread.detachNewThread { [self] in
+            result = body()
+            done.signal()
+        }
+    }
+
+    func wait() -> T {
+        done.wait()
+        done.signal()
+        return result!
+    }
+}
