@@ -20,7 +20,7 @@ import Mustache
 final class TemplateShapes: @unchecked Sendable {
     private let library: MustacheLibrary
     /// Template name → shape key → compiled template, or nil when the shape must go through Mustache.
-    private var cache: [String: [String: CompiledTemplate?]] = [:]
+    private var cache: [String: [ShapeKey: CompiledTemplate?]] = [:]
     private let lock = NSLock()
     private let tables = StringTables()
     let isCompilable: Bool
@@ -88,11 +88,21 @@ final class TemplateShapes: @unchecked Sendable {
     }
 }
 
-/// Walks a context: collects its strings in a fixed order (sorted keys) and writes the shape key.
-/// `markers` walks in the same order and builds the stand-in context; it runs only for a new shape.
+/// A shape key: bytes, hashed in one go (an array of bytes hashes byte by byte).
+struct ShapeKey: Hashable {
+    var bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
+/// Walks a context: collects its strings in a fixed order (keys by their UTF-8 bytes) and writes the shape
+/// key. `markers` walks in the same order and builds the stand-in context; it runs only for a new shape.
 struct ShapeProbe {
     private(set) var leaves: [String] = []
-    private(set) var key = ""
+    private var bytes: [UInt8] = []
+    var key: ShapeKey { ShapeKey(bytes: bytes) }
 
     static let open: Unicode.Scalar = "\u{E000}"
     static let close: Unicode.Scalar = "\u{E001}"
@@ -102,8 +112,12 @@ struct ShapeProbe {
     init(tables: StringTables = StringTables()) {
         self.tables = tables
         leaves.reserveCapacity(128)
-        key.reserveCapacity(1024)
+        bytes.reserveCapacity(1024)
     }
+
+    /// The order in which a dictionary's values are visited (and numbered by `markers`).
+    @inline(__always)
+    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
     /// False for a value kind a marker cannot stand in for. Dispatches on the exact type instead of trying
     /// casts in turn: a failed `as? [String: String]` on a `[String: Any]` checks every element first.
@@ -114,47 +128,65 @@ struct ShapeProbe {
         case Self.stringDictionaryType:
             let strings = value as! [String: String]
             let (fragment, values) = tables.shape(of: strings)
-            key += fragment
+            bytes += fragment.utf8
             leaves += values
         case Self.boolType:
-            key += value as! Bool ? "T" : "F"
+            bytes.append(value as! Bool ? 0x54 : 0x46)  // T, F
         case Self.intType:
-            key += "i"
-            key += String(value as! Int)
-            key += ";"
+            bytes.append(0x69)  // i
+            appendDecimal(value as! Int)
+            bytes.append(0x3B)  // ;
         case Self.dictionaryType:
             let dictionary = value as! [String: Any]
-            key += "{"
-            for name in dictionary.keys.sorted() {
-                key += name
-                key += ":"
-                guard visit(dictionary[name]!) else { return false }
+            bytes.append(0x7B)  // {
+            // Keys sorted with their places (looking a key up again would hash it again; sorting the pairs
+            // would move every value's existential box).
+            var order: [(name: String, index: Dictionary<String, Any>.Index)] = []
+            order.reserveCapacity(dictionary.count)
+            for index in dictionary.indices {
+                let name = dictionary.keys[index]
+                var slot = order.count
+                while slot > 0 && Self.precedes(name, order[slot - 1].name) { slot -= 1 }
+                order.insert((name, index), at: slot)
             }
-            key += "}"
+            for (name, index) in order {
+                bytes += name.utf8
+                bytes.append(0x3A)  // :
+                guard visit(dictionary.values[index]) else { return false }
+            }
+            bytes.append(0x7D)  // }
         case Self.stringDictionaryArrayType:
             let array = value as! [[String: String]]
-            key += "["
-            key += String(array.count)
+            bytes.append(0x5B)  // [
+            appendDecimal(array.count)
             for element in array { _ = visit(element) }
-            key += "]"
+            bytes.append(0x5D)  // ]
         case Self.dictionaryArrayType, Self.anyArrayType, Self.stringArrayType:
             let array = value as! [Any]
-            key += "["
-            key += String(array.count)
+            bytes.append(0x5B)
+            appendDecimal(array.count)
             for element in array {
                 guard visit(element) else { return false }
             }
-            key += "]"
+            bytes.append(0x5D)
         default:
             return false
         }
         return true
     }
 
+    private mutating func appendDecimal(_ value: Int) {
+        if value >= 0 && value < 10 {
+            bytes.append(0x30 + UInt8(value))
+        } else {
+            bytes += String(value).utf8
+        }
+    }
+
     /// Mustache skips an empty value; inside an indented partial it indents the token after one ending a line.
     private mutating func append(_ string: String) {
         leaves.append(string)
-        key += string.isEmpty ? "e" : Self.endsInNewline(string) ? "n" : "s"
+        bytes.append(string.isEmpty ? 0x65 : Self.endsInNewline(string) ? 0x6E : 0x73)  // e, n, s
     }
 
     /// `string.last == "\n"`, on bytes: the last character is a lone line feed unless a carriage return
@@ -185,7 +217,7 @@ struct ShapeProbe {
             return "\(open)\(counter)hH&\(close)" + (endsInNewline(string) ? "\n" : "")
         case let dictionary as [String: Any]:
             var result: [String: Any] = [:]
-            for name in dictionary.keys.sorted() { result[name] = markers(dictionary[name]!, counter: &counter) }
+            for name in dictionary.keys.sorted(by: precedes) { result[name] = markers(dictionary[name]!, counter: &counter) }
             return result
         case let array as [Any]:
             return array.map { markers($0, counter: &counter) }
@@ -216,8 +248,7 @@ final class StringTables: @unchecked Sendable {
             if let hit { return (hit.fragment, hit.leaves) }
         }
         var fragment = "{", leaves: [String] = []
-        for name in table.keys.sorted() {
-            let string = table[name]!
+        for (name, string) in table.sorted(by: { ShapeProbe.precedes($0.key, $1.key) }) {
             leaves.append(string)
             fragment += name
             fragment += string.isEmpty ? ":e" : ShapeProbe.endsInNewline(string) ? ":n" : ":s"
