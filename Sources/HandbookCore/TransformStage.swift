@@ -250,7 +250,8 @@ struct Transformer {
     /// `05-complaints.html#x` written relative to a page in a folder → relative to the site root.
     static func siteRelative(_ url: String, from page: String) -> String {
         let depth = LinkResolver.folderDepth(page)
-        let folder = page.split(separator: "/").dropLast().joined(separator: "/")
+        // Cut at the last `/` byte, as `folderDepth` counts them (page paths are normalised: no empty parts).
+        let folder = page.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(page[..<$0]) } ?? ""
         var rest = url
         for _ in 0..<depth where rest.hasPrefix("../") { rest.removeFirst(3) }
         return depth > 0 && !url.hasPrefix("../") ? folder + "/" + rest : rest

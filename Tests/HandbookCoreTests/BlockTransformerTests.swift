@@ -168,3 +168,16 @@ struct NavigationTests {
         #expect(!small.html(forPage: 3, chapter: 3, root: "").contains("还有"))
     }
 }
+
+/// Cites resolved relative to the page become relative to the site root (the data files live there).
+struct SiteRelativeTests {
+    @Test func citesBecomeSiteRelative() {
+        #expect(Transformer.siteRelative("b.html#第1条", from: "a.md") == "b.html#第1条")
+        #expect(Transformer.siteRelative("p2.html#x", from: "ch/p.md") == "ch/p2.html#x")
+        #expect(Transformer.siteRelative("../a.html", from: "ch/p.md") == "a.html")
+        #expect(Transformer.siteRelative("../../a.html", from: "第一章/子/p.md") == "a.html")
+        #expect(Transformer.siteRelative("r.html", from: "第一章/子/p.md") == "第一章/子/r.html")
+        // A `/` followed by a combining mark is still a folder separator.
+        #expect(Transformer.siteRelative("r.html", from: "a/\u{301}b/p.md") == "a/\u{301}b/r.html")
+    }
+}
