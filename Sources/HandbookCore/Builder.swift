@@ -151,7 +151,7 @@ public struct Builder: Sendable {
                    cpu: cpu.render + PageStream.threadCPUSeconds() - renderStart.1)
 
             var sections: [IndexedSection] = []
-            if indexTask == nil {
+            if indexer != nil {
                 for index in streamed.outcomes.indices {
                     sections += streamed.outcomes[index].sections
                     streamed.outcomes[index].sections = []
@@ -164,9 +164,8 @@ public struct Builder: Sendable {
             // tokenised its sections and written its docs files during the stream: that part of its time is the
             // stream's wall shared out by CPU, as for the other streamed stages. Its finish is timed on its own
             // thread (the CPU of the workers it fans out to is not counted).
-            let indexStart = (Date(), Self.cpuSeconds())
             let paths: [String]
-            var finishTime = (wall: 0.0, cpu: 0.0)
+            let finishTime: (wall: Double, cpu: Double)
             if let task = indexTask {
                 let (result, wall, cpu) = task.wait()
                 indexTask = nil
@@ -176,9 +175,10 @@ public struct Builder: Sendable {
                 case .failure(let error): throw Self.indexFailure(error.message, site: site)
                 }
             } else {
+                let t0 = Date(), cpu0 = Self.cpuSeconds()
                 Self.returnFreedMemory()
                 paths = indexer!(sections, writeIndexFile)
-                finishTime = (Date().timeIntervalSince(indexStart.0), Self.cpuSeconds() - indexStart.1)
+                finishTime = (Date().timeIntervalSince(t0), Self.cpuSeconds() - cpu0)
             }
             if let path = indexWriteFailed.path { throw emitter.cannotWrite(path) }
             staging.record(paths)

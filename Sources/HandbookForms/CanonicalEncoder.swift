@@ -3,7 +3,7 @@ import Foundation
 // Canonical JSON (sorted keys, no white space, unescaped slashes) of an Encodable value, written without
 // Foundation's JSONEncoder. JSONEncoder boxes every value it meets, sorts keys through Foundation and was
 // about a sixth of the cost of each checklist or quiz block. This writer collects the value into a small
-// tree and writes it with `JSONValue`'s string escaping and number format, which the tests hold to
+// tree and writes it with `JSONValue`'s writers (strings, numbers, arrays, objects in key order), which the tests hold to
 // JSONEncoder's output byte for byte. Anything it does not handle the way JSONEncoder would — `Date`,
 // `Data`, `URL`, `Decimal`, `Float`, non-finite numbers, super encoders, a value that encodes nothing —
 // makes `encode` return nil, and `Canonical.json` asks JSONEncoder instead.
@@ -39,23 +39,8 @@ enum CanonicalEncoder {
             switch self {
             case .literal(let text): out += text.utf8
             case .string(let text): JSONValue.appendJSONString(text, to: &out)
-            case .array(let array):
-                out.append(UInt8(ascii: "["))
-                for (index, item) in array.items.enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    item.write(to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            case .object(let object):
-                out.append(UInt8(ascii: "{"))
-                // As JSONEncoder's `.sortedKeys`: by the keys' UTF-8 bytes.
-                for (index, key) in object.members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    JSONValue.appendJSONString(key, to: &out)
-                    out.append(UInt8(ascii: ":"))
-                    object.members[key]!.write(to: &out)
-                }
-                out.append(UInt8(ascii: "}"))
+            case .array(let array): JSONValue.appendArray(array.items, to: &out) { $0.write(to: &$1) }
+            case .object(let object): JSONValue.appendObject(object.members, to: &out) { $0.write(to: &$1) }
             }
         }
     }
@@ -83,9 +68,7 @@ enum CanonicalEncoder {
     /// infinities and NaN (so does this writer, leaving the error to JSONEncoder).
     static func number(_ value: Double) throws -> Value {
         guard value.isFinite else { throw Unsupported() }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return .literal(text)
+        return .literal(JSONValue.doubleText(value))
     }
 
     /// The value of a scalar type JSONEncoder writes directly, or nil for any other type. By metatype:

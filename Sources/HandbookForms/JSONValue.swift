@@ -181,29 +181,42 @@ extension JSONValue {
             } else if n.rounded() == n, abs(n) < 9e15 {
                 out += String(Int64(n)).utf8
             } else {
-                var text = n.description
-                if text.hasSuffix(".0") { text.removeLast(2) }
-                out += text.utf8
+                out += Self.doubleText(n).utf8
             }
         case .string(let s): Self.appendJSONString(s, to: &out)
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                item.appendJSON(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            // JSONEncoder's `.sortedKeys` orders keys by their UTF-8 bytes.
-            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.appendJSONString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                members[key]!.appendJSON(to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+        case .array(let items): Self.appendArray(items, to: &out) { $0.appendJSON(to: &$1) }
+        case .object(let members): Self.appendObject(members, to: &out) { $0.appendJSON(to: &$1) }
         }
+    }
+
+    /// What JSONEncoder writes for a finite Double: its description without a final ".0".
+    static func doubleText(_ n: Double) -> String {
+        var text = n.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+
+    /// `[a,b,…]`, each item written by `write`.
+    static func appendArray<Item>(_ items: [Item], to out: inout [UInt8], _ write: (Item, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            write(item, &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `{"k":v,…}` with the keys in the order of JSONEncoder's `.sortedKeys` (by their UTF-8 bytes), each value
+    /// written by `write`.
+    static func appendObject<Member>(_ members: [String: Member], to out: inout [UInt8], _ write: (Member, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "{"))
+        for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendJSONString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            write(members[key]!, &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// `"` and `\` escaped, \b \t \n \f \r by name, other control characters as \u00xx; nothing else.
