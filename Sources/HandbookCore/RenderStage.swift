@@ -46,6 +46,7 @@ struct PageRenderer {
         let chapterOfPage: [Int]
         let assetsByLanguage: [String: (scripts: [String], styles: [String])]
         let links: [String: String]
+        let shared: SharedContext
         let navigation: NavigationHTML
         var languagesByPage: [String: Set<String>]
         let renderer: HTMLRenderer
@@ -69,8 +70,9 @@ struct PageRenderer {
         }
         let assetsByLanguage = Dictionary(transformers.map { ($0.language, (scripts: $0.scripts, styles: $0.styles)) },
                                           uniquingKeysWith: { first, _ in first })
+        let links = extraLinks(pages, generatedPaths: generatedPaths)
         return Plan(pages: pages, chapters: chapters, chapterOfPage: chapterOfPage, assetsByLanguage: assetsByLanguage,
-                    links: extraLinks(pages, generatedPaths: generatedPaths),
+                    links: links, shared: SharedContext(config: site.config, theme: site.theme, links: links),
                     navigation: NavigationHTML(theme: site.theme, chapters: chapters, pages: pages),
                     languagesByPage: languagesByPage, renderer: HTMLRenderer(allowRawHTML: site.config.allowRawHTML),
                     config: site.config, theme: site.theme)
@@ -84,66 +86,68 @@ struct PageRenderer {
     /// One content page, given with its tree (the plan's pages may carry only their front matter);
     /// `languages` are the block languages it uses.
     static func renderPage(_ page: Page, at index: Int, languages: Set<String>, plan: Plan) -> String {
-        let pages = plan.pages, config = plan.config, strings = plan.theme.strings, chapters = plan.chapters
         let body = page.tree.map { plan.renderer.render($0) } ?? ""
-        var scripts: [String] = [], styles: [String] = []
+        return plan.theme.render("page", pageContext(page, at: index, languages: languages, plan: plan, body: body))
+    }
+
+    /// The `page` template's context for a content page whose body is `body`.
+    static func pageContext(_ page: Page, at index: Int, languages: Set<String>, plan: Plan, body: String) -> TypedContext {
+        let pages = plan.pages, config = plan.config, strings = plan.theme.strings, chapters = plan.chapters
+        var scripts: [TypedContext] = [], styles: [TypedContext] = []
         for language in languages.sorted() {
-            scripts += plan.assetsByLanguage[language]?.scripts ?? []
-            styles += plan.assetsByLanguage[language]?.styles ?? []
+            scripts += (plan.assetsByLanguage[language]?.scripts ?? []).map { .strings([("src", $0)]) }
+            styles += (plan.assetsByLanguage[language]?.styles ?? []).map { .strings([("href", $0)]) }
         }
-        var context = Self.baseContext(config: config, strings: strings, root: page.rootPrefix, links: plan.links)
-        context["page"] = Self.pageContext(page)
-        context["content"] = body
+        let root = page.rootPrefix
         let toc = page.headings.filter { $0.level == 2 || $0.level == 3 }
-        context["hasToc"] = !toc.isEmpty
-        context["toc"] = toc.map { ["id": $0.id, "text": $0.text, "level": $0.level] as [String: Any] }
-        var crumbs: [[String: String]] = [["title": strings["home"] ?? config.title, "url": "index.html"]]
+        var crumbs: [TypedContext] = [.strings([("title", strings["home"] ?? config.title), ("url", "index.html")])]
         let chapter = chapters[plan.chapterOfPage[index]]
-        if chapter.isFolder && chapter.pages.first != index { crumbs.append(["title": chapter.title, "url": chapter.url]) }
-        context["breadcrumbs"] = crumbs
-        context["navHTML"] = plan.navigation.html(forPage: index, chapter: plan.chapterOfPage[index], root: page.rootPrefix)
-        if index > 0 { context["prev"] = ["title": pages[index - 1].title, "url": pages[index - 1].outputPath] }
-        if index + 1 < pages.count { context["next"] = ["title": pages[index + 1].title, "url": pages[index + 1].outputPath] }
-        context["scripts"] = scripts.map { ["src": $0] }
-        context["styles"] = styles.map { ["href": $0] }
-        return plan.theme.render("page", context)
+        if chapter.isFolder && chapter.pages.first != index { crumbs.append(.strings([("title", chapter.title), ("url", chapter.url)])) }
+        var pairs = plan.shared.base(root: root)
+        pairs += [
+            ("page", Self.pageFields(page)),
+            ("content", .string(body)),
+            ("hasToc", .bool(!toc.isEmpty)),
+            ("toc", .list(toc.map { .object([("id", .string($0.id)), ("text", .string($0.text)), ("level", .int($0.level))]) })),
+            ("breadcrumbs", .list(crumbs)),
+            ("navHTML", .string(plan.navigation.html(forPage: index, chapter: plan.chapterOfPage[index], root: root))),
+        ]
+        if index > 0 { pairs.append(("prev", .strings([("title", pages[index - 1].title), ("url", pages[index - 1].outputPath)]))) }
+        if index + 1 < pages.count { pairs.append(("next", .strings([("title", pages[index + 1].title), ("url", pages[index + 1].outputPath)]))) }
+        pairs.append(("scripts", .list(scripts)))
+        pairs.append(("styles", .list(styles)))
+        return .object(pairs)
     }
 
     /// The pages that are not content pages: the transformers' extra pages, home, 404 and search.
     static func renderGenerated(plan: Plan, extraPages: [GeneratedPage]) -> [String: String] {
         let config = plan.config, strings = plan.theme.strings, theme = plan.theme
-        let links = plan.links, navigation = plan.navigation, assetsByLanguage = plan.assetsByLanguage
+        let shared = plan.shared, navigation = plan.navigation, assetsByLanguage = plan.assetsByLanguage
         var files: [String: String] = [:]
-        let allNav = Self.chapterList(plan.chapters)
-        nonisolated(unsafe) let sharedNav = allNav  // [[String: Any]] is not Sendable; only read from here on
+        let allNav = TypedContext.list(Self.chapterList(plan.chapters))
         let rendered = extraPages.parallelMap { extra -> (String, String) in
-            let allNav = sharedNav
             let root = String(repeating: "../", count: LinkResolver.folderDepth(extra.path))
-            var context = Self.baseContext(config: config, strings: strings, root: root, links: links)
-            var pageContext: [String: Any] = ["title": extra.title, "path": extra.path]
-            if let summary = extra.summary { pageContext["summary"] = summary }
-            context["page"] = pageContext
-            context["content"] = extra.html
-            context["breadcrumbs"] = [["title": strings["home"] ?? config.title, "url": "index.html"]]
-            context["nav"] = allNav
-            context["navHTML"] = navigation.html(forPage: nil, chapter: nil, root: root)
-            context["scripts"] = (assetsByLanguage[extra.language]?.scripts ?? []).map { ["src": $0] }
-            context["styles"] = (assetsByLanguage[extra.language]?.styles ?? []).map { ["href": $0] }
-            return (extra.path, theme.render("page", context))
+            var page: [(String, TypedContext)] = [("title", .string(extra.title)), ("path", .string(extra.path))]
+            if let summary = extra.summary { page.append(("summary", .string(summary))) }
+            let context = shared.base(root: root) + [
+                ("page", .object(page)),
+                ("content", .string(extra.html)),
+                ("breadcrumbs", .list([.strings([("title", strings["home"] ?? config.title), ("url", "index.html")])])),
+                ("nav", allNav),
+                ("navHTML", .string(navigation.html(forPage: nil, chapter: nil, root: root))),
+                ("scripts", .list((assetsByLanguage[extra.language]?.scripts ?? []).map { .strings([("src", $0)]) })),
+                ("styles", .list((assetsByLanguage[extra.language]?.styles ?? []).map { .strings([("href", $0)]) })),
+            ]
+            return (extra.path, theme.render("page", .object(context)))
         }
         for (path, html) in rendered { files[path] = html }
 
-        var home = Self.baseContext(config: config, strings: strings, root: "", links: links)
-        home["page"] = ["title": config.title, "path": "index.html"]
-        home["nav"] = allNav
-        home["navHTML"] = navigation.html(forPage: nil, chapter: nil, root: "")
-        files["index.html"] = theme.render("home", home)
+        let topNav: [(String, TypedContext)] = [("nav", allNav), ("navHTML", .string(navigation.html(forPage: nil, chapter: nil, root: "")))]
+        let home = shared.base(root: "") + [("page", .strings([("title", config.title), ("path", "index.html")]))] + topNav
+        files["index.html"] = theme.render("home", .object(home))
         for (special, titleKey) in [("404", "notFoundTitle"), ("search", "searchTitle")] {
-            var context = Self.baseContext(config: config, strings: strings, root: "", links: links)
-            context["page"] = ["title": strings[titleKey] ?? special, "path": "\(special).html"]
-            context["nav"] = home["nav"]
-            context["navHTML"] = navigation.html(forPage: nil, chapter: nil, root: "")
-            files["\(special).html"] = theme.render(special, context)
+            let context = shared.base(root: "") + [("page", .strings([("title", strings[titleKey] ?? special), ("path", "\(special).html")]))] + topNav
+            files["\(special).html"] = theme.render(special, .object(context))
         }
         return files
     }
@@ -174,12 +178,12 @@ struct PageRenderer {
 
     /// The chapter list for pages outside any chapter (home, 404, search, generated pages), where no
     /// chapter is current. Content pages get their sidebar from `NavigationHTML`. URLs are root-relative.
-    static func chapterList(_ chapters: [Chapter]) -> [[String: Any]] {
+    static func chapterList(_ chapters: [Chapter]) -> [TypedContext] {
         chapters.map { chapter in
-            var item: [String: Any] = ["title": chapter.title, "url": chapter.url, "current": false]
-            if let summary = chapter.summary, !summary.isEmpty { item["summary"] = summary }
-            if let owner = chapter.owner, !owner.isEmpty { item["owner"] = owner }
-            return item
+            var item: [(String, TypedContext)] = [("title", .string(chapter.title)), ("url", .string(chapter.url)), ("current", .bool(false))]
+            if let summary = chapter.summary, !summary.isEmpty { item.append(("summary", .string(summary))) }
+            if let owner = chapter.owner, !owner.isEmpty { item.append(("owner", .string(owner))) }
+            return .object(item)
         }
     }
 
@@ -193,22 +197,36 @@ struct PageRenderer {
 
     static let quizIndexPath = "quizzes/index.html"
 
-    static func baseContext(config: SiteConfig, strings: [String: String], root: String, links: [String: String]) -> [String: Any] {
-        var site: [String: Any] = ["title": config.title, "lang": config.language, "edition": config.edition.rawValue, "isExam": config.edition == .exam]
-        if !config.version.isEmpty { site["version"] = config.version }
-        if !config.description.isEmpty { site["description"] = config.description }
-        var context: [String: Any] = ["site": site, "t": strings, "root": root, "csp": contentSecurityPolicy]
-        for (key, value) in links { context[key] = value }
-        return context
+    /// What every page's context holds: the site, the UI strings (both walked once per build), the root
+    /// prefix, the Content-Security-Policy and the links to pages that exist.
+    struct SharedContext: Sendable {
+        let site: TypedContext
+        let strings: TypedContext
+        let links: [(String, TypedContext)]
+
+        init(config: SiteConfig, theme: Theme, links: [String: String]) {
+            var site: [(String, TypedContext)] = [("title", .string(config.title)), ("lang", .string(config.language)),
+                                                  ("edition", .string(config.edition.rawValue)), ("isExam", .bool(config.edition == .exam))]
+            if !config.version.isEmpty { site.append(("version", .string(config.version))) }
+            if !config.description.isEmpty { site.append(("description", .string(config.description))) }
+            self.site = theme.shapes.freeze(.object(site))
+            self.strings = theme.shapes.freeze(.table(theme.strings))
+            self.links = links.map { ($0.key, .string($0.value)) }
+        }
+
+        func base(root: String) -> [(String, TypedContext)] {
+            [("site", site), ("t", strings), ("root", .string(root)), ("csp", .string(PageRenderer.contentSecurityPolicy))] + links
+        }
     }
 
-    static func pageContext(_ page: Page) -> [String: Any] {
-        var context: [String: Any] = ["title": page.title, "path": page.outputPath]
+    /// The page's front matter as the templates see it.
+    static func pageFields(_ page: Page) -> TypedContext {
+        var fields: [(String, TypedContext)] = [("title", .string(page.title)), ("path", .string(page.outputPath))]
         for (key, value) in [("summary", page.frontMatter.summary), ("owner", page.frontMatter.owner),
                              ("effective", page.frontMatter.effective), ("version", page.frontMatter.version)] {
-            if let value, !value.isEmpty { context[key] = value }
+            if let value, !value.isEmpty { fields.append((key, .string(value))) }
         }
-        return context
+        return .object(fields)
     }
 }
 

@@ -22,7 +22,7 @@ final class TemplateShapes: @unchecked Sendable {
     /// Template name → shape key → compiled template, or nil when the shape must go through Mustache.
     private var cache: [String: [ShapeKey: CompiledTemplate?]] = [:]
     private let lock = NSLock()
-    private let tables = StringTables()
+    let tables = StringTables()
     let isCompilable: Bool
     /// Shapes kept per template (a site has a few dozen).
     static let maximumShapes = 1024
@@ -51,6 +51,24 @@ final class TemplateShapes: @unchecked Sendable {
         guard isCompilable else { return library.render(context, withTemplate: name) ?? "" }
         var probe = ShapeProbe(tables: tables)
         guard probe.visit(context) else { return library.render(context, withTemplate: name) ?? "" }
+        return render(name, probe: probe) { context }
+    }
+
+    /// The same for a typed context (which a marker can always stand in for); its dictionary is made only
+    /// when Mustache renders: the first time a shape is seen, or for a shape that fell back.
+    func render(_ name: String, _ typed: TypedContext) -> String {
+        guard isCompilable else { return library.render(typed.value, withTemplate: name) ?? "" }
+        var probe = ShapeProbe(tables: tables)
+        probe.visit(typed)
+        return render(name, probe: probe) { typed.value as? [String: Any] ?? [:] }
+    }
+
+    /// A typed part whose shape is worked out once, for contexts that all hold it.
+    func freeze(_ typed: TypedContext) -> TypedContext {
+        .frozen(FrozenContext(typed, tables: tables))
+    }
+
+    private func render(_ name: String, probe: ShapeProbe, context makeContext: () -> [String: Any]) -> String {
         let key = probe.key
         lock.lock()
         let known = cache[name]?[key]
@@ -59,8 +77,9 @@ final class TemplateShapes: @unchecked Sendable {
         case .some(.some(let compiled)):
             return compiled.render(probe.leaves)
         case .some(.none):
-            return library.render(context, withTemplate: name) ?? ""
+            return library.render(makeContext(), withTemplate: name) ?? ""
         case .none:
+            let context = makeContext()
             let expected = library.render(context, withTemplate: name) ?? ""
             lock.lock()
             let full = (cache[name]?.count ?? 0) >= Self.maximumShapes
@@ -126,19 +145,14 @@ struct ShapeProbe {
         case Self.stringType:
             append(value as! String)
         case Self.stringDictionaryType:
-            let strings = value as! [String: String]
-            let (fragment, values) = tables.shape(of: strings)
-            bytes += fragment.utf8
-            leaves += values
+            appendTable(value as! [String: String])
         case Self.boolType:
-            bytes.append(value as! Bool ? 0x54 : 0x46)  // T, F
+            appendBool(value as! Bool)
         case Self.intType:
-            bytes.append(0x69)  // i
-            appendDecimal(value as! Int)
-            bytes.append(0x3B)  // ;
+            appendInt(value as! Int)
         case Self.dictionaryType:
             let dictionary = value as! [String: Any]
-            bytes.append(0x7B)  // {
+            appendByte(0x7B)  // {
             // Keys sorted with their places (looking a key up again would hash it again; sorting the pairs
             // would move every value's existential box).
             var order: [(name: String, index: Dictionary<String, Any>.Index)] = []
@@ -150,29 +164,61 @@ struct ShapeProbe {
                 order.insert((name, index), at: slot)
             }
             for (name, index) in order {
-                bytes += name.utf8
-                bytes.append(0x3A)  // :
+                appendKey(name)
                 guard visit(dictionary.values[index]) else { return false }
             }
-            bytes.append(0x7D)  // }
+            appendByte(0x7D)  // }
         case Self.stringDictionaryArrayType:
             let array = value as! [[String: String]]
-            bytes.append(0x5B)  // [
-            appendDecimal(array.count)
+            appendListStart(array.count)
             for element in array { _ = visit(element) }
-            bytes.append(0x5D)  // ]
+            appendByte(0x5D)  // ]
         case Self.dictionaryArrayType, Self.anyArrayType, Self.stringArrayType:
             let array = value as! [Any]
-            bytes.append(0x5B)
-            appendDecimal(array.count)
+            appendListStart(array.count)
             for element in array {
                 guard visit(element) else { return false }
             }
-            bytes.append(0x5D)
+            appendByte(0x5D)
         default:
             return false
         }
         return true
+    }
+
+    // The shape key's grammar, shared with `visit(_: TypedContext)`: a string is `e`, `n` or `s`; a Bool `T`
+    // or `F`; an Int `i` digits `;`; an object `{` then `key:` and the value for each key in order, then `}`;
+    // a list `[` its count, its elements, `]`; a remembered string table its token.
+
+    mutating func appendByte(_ byte: UInt8) { bytes.append(byte) }
+
+    mutating func appendBool(_ value: Bool) { bytes.append(value ? 0x54 : 0x46) }  // T, F
+
+    mutating func appendInt(_ value: Int) {
+        bytes.append(0x69)  // i
+        appendDecimal(value)
+        bytes.append(0x3B)  // ;
+    }
+
+    mutating func appendKey(_ name: String) {
+        bytes += name.utf8
+        bytes.append(0x3A)  // :
+    }
+
+    mutating func appendListStart(_ count: Int) {
+        bytes.append(0x5B)  // [
+        appendDecimal(count)
+    }
+
+    mutating func appendTable(_ table: [String: String]) {
+        let (fragment, values) = tables.shape(of: table)
+        bytes += fragment.utf8
+        leaves += values
+    }
+
+    mutating func appendFrozen(_ frozen: FrozenContext) {
+        bytes += frozen.bytes
+        leaves += frozen.leaves
     }
 
     private mutating func appendDecimal(_ value: Int) {
@@ -184,7 +230,7 @@ struct ShapeProbe {
     }
 
     /// Mustache skips an empty value; inside an indented partial it indents the token after one ending a line.
-    private mutating func append(_ string: String) {
+    mutating func append(_ string: String) {
         leaves.append(string)
         bytes.append(string.isEmpty ? 0x65 : Self.endsInNewline(string) ? 0x6E : 0x73)  // e, n, s
     }

@@ -88,6 +88,10 @@ public struct Theme: Sendable {
     public func render(_ template: String, _ context: [String: Any]) -> String {
         shapes.render(template, context)
     }
+
+    func render(_ template: String, _ context: TypedContext) -> String {
+        shapes.render(template, context)
+    }
 }
 
 enum ProjectFiles {

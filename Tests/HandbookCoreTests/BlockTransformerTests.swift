@@ -125,7 +125,10 @@ struct NavigationTests {
         #expect(html.components(separatedBy: "aria-current=\"page\"").count == 2, "exactly one current link")
         #expect(html.contains("href=\"../ch1/p2.html\" aria-current=\"page\""))
         #expect(!html.contains("href=\"../01-a.html\" aria-current"))
-        #expect(PageRenderer.chapterList(chapters).allSatisfy { $0["children"] == nil && $0["current"] as? Bool == false })
+        #expect(PageRenderer.chapterList(chapters).allSatisfy {
+            let item = $0.value as? [String: Any]
+            return item?["children"] == nil && item?["current"] as? Bool == false
+        })
     }
 
     /// On a very large site the sidebar shows a window of chapters and of the current chapter's pages, with

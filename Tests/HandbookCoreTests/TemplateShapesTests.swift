@@ -1,3 +1,4 @@
+import CmarkBridge
 import Foundation
 import Synchronization
 import Mustache
@@ -79,6 +80,63 @@ struct TemplateShapesTests {
         let (library, texts) = try Self.library(["page": "<p>{{uppercased(title)}}</p>"])
         let shapes = TemplateShapes(library: library, templateTexts: texts, enabled: true)
         #expect(shapes.render("page", ["title": "abc"]) == "<p>ABC</p>")
+    }
+
+    /// The typed walk must write what the untyped walk writes for the typed context's dictionary.
+    static func expectSameShape(_ typed: TypedContext, tables: StringTables, sourceLocation: SourceLocation = #_sourceLocation) {
+        var fast = ShapeProbe(tables: tables), slow = ShapeProbe(tables: tables)
+        fast.visit(typed)
+        let walked = slow.visit(typed.value)
+        #expect(walked, sourceLocation: sourceLocation)
+        // As text, so that a difference reads as one.
+        #expect(String(decoding: fast.key.bytes, as: UTF8.self) == String(decoding: slow.key.bytes, as: UTF8.self), sourceLocation: sourceLocation)
+        #expect(fast.leaves == slow.leaves, sourceLocation: sourceLocation)
+    }
+
+    @Test func typedObjectsAreSortedByBytesAndALaterKeyWins() {
+        let object = TypedContext.object([("b", .string("1")), ("a", .int(2)), ("é", .bool(true)), ("Z", .list([])), ("b", .string("3"))])
+        guard case .sortedObject(let pairs) = object else { Issue.record("not an object"); return }
+        #expect(pairs.map(\.key) == ["Z", "a", "b", "é"])
+        let dictionary = object.value as? [String: Any]
+        #expect(dictionary?["b"] as? String == "3" && dictionary?.count == 4)
+        #expect(pairs.map(\.key) == dictionary?.keys.sorted(by: ShapeProbe.precedes))
+    }
+
+    @Test func typedContextsWalkLikeTheirDictionaries() {
+        let tables = StringTables()
+        let big = Dictionary(uniqueKeysWithValues: (0..<12).map { ("key\($0)", $0 == 3 ? "行\n" : "值\($0)") })
+        let frozenSite = FrozenContext(.object([("title", .string("手册")), ("isExam", .bool(false)), ("version", .string(""))]), tables: tables)
+        let samples: [TypedContext] = [
+            .object([]),
+            .object([("t", .table(big)), ("small", .table(["b": "x\n", "a": ""])), ("n", .int(-12)), ("m", .int(7))]),
+            .object([("site", .frozen(frozenSite)), ("toc", .list([.object([("id", .string("第1条")), ("level", .int(2))]), .strings([("id", "")])]))]),
+            .object([("list", .list([.string("a"), .list([.bool(true)]), .table(big), .frozen(frozenSite)])), ("body", .string("<p>\n"))]),
+            .object([("nested", .object([("deeper", .object([("x", .string("\r\n"))]))])), ("empty", .list([]))]),
+        ]
+        for typed in samples { Self.expectSameShape(typed, tables: tables) }
+    }
+
+    /// Every content page of the real handbook and its generated pages: typed contexts walk as their
+    /// dictionaries, and the theme renders them as Mustache renders the dictionaries.
+    @Test func theHandbooksPageContextsWalkLikeTheirDictionaries() throws {
+        let options = BuildOptions(root: Self.repo, transformers: [ChecklistTransformer(), QuizTransformer()])
+        let site = try SiteLoader.load(options)
+        let plan = PageRenderer.plan(site: site, transformers: options.transformers, languagesByPage: [:],
+                                     generatedPaths: [PageRenderer.quizIndexPath])
+        let transformer = Transformer(site: site, transformers: options.transformers)
+        let plain = TemplateShapes(library: site.theme.library, templateTexts: [], enabled: false)
+        #expect(site.pages.count > 10)
+        for (index, loaded) in site.pages.enumerated() {
+            var page = loaded
+            page.tree = CmarkParser.parse(page.body)
+            let pass = transformer.firstPass(page, byLanguage: transformer.byLanguage)
+            #expect(pass.problems.isEmpty)
+            let typed = PageRenderer.pageContext(pass.page, at: index, languages: pass.languages, plan: plan, body: "<p>正文 & \(index)</p>\n")
+            Self.expectSameShape(typed, tables: site.theme.shapes.tables)
+            let dictionary = typed.value as? [String: Any] ?? [:]
+            #expect(site.theme.render("page", typed) == plain.render("page", dictionary))
+        }
+        for chapter in PageRenderer.chapterList(plan.chapters) { Self.expectSameShape(chapter, tables: site.theme.shapes.tables) }
     }
 
     /// Past the limit, new shapes are rendered by Mustache and not kept.
