@@ -309,16 +309,18 @@ struct NavigationHTML: Sendable {
     }
 
     static func chapterItem(_ theme: Theme, _ chapter: PageRenderer.Chapter, root: String, current: Bool, childrenHTML: String?) -> String {
-        var context: [String: Any] = ["root": root, "title": chapter.title, "url": chapter.url, "current": current]
+        var context: [(String, TypedContext)] = [("root", .string(root)), ("title", .string(chapter.title)), ("url", .string(chapter.url)),
+                                                 ("current", .bool(current))]
         if let childrenHTML {
-            context["expanded"] = true
-            if !childrenHTML.isEmpty { context["childrenHTML"] = childrenHTML }
+            context.append(("expanded", .bool(true)))
+            if !childrenHTML.isEmpty { context.append(("childrenHTML", .string(childrenHTML))) }
         }
-        return theme.render("partials/nav-chapter", context)
+        return theme.render("partials/nav-chapter", .object(context))
     }
 
     static func pageItem(_ theme: Theme, _ page: Page, root: String, current: Bool) -> String {
-        theme.render("partials/nav-page", ["root": root, "title": page.title, "url": page.outputPath, "current": current])
+        theme.render("partials/nav-page", .object([("root", .string(root)), ("title", .string(page.title)), ("url", .string(page.outputPath)),
+                                                   ("current", .bool(current))]))
     }
 
     /// A sidebar lists at most this many chapters, and of the current chapter at most this many pages: a
@@ -339,7 +341,8 @@ struct NavigationHTML: Sendable {
     /// Chapter-level items go through `partials/nav-chapter`, page-level ones through `partials/nav-page`.
     static func moreItem(_ theme: Theme, _ key: String, left: Int, url: String, root: String, chapterLevel: Bool) -> String {
         let title = (theme.strings[key] ?? (key == "navEarlier" ? "… {n}" : "{n} …")).replacingOccurrences(of: "{n}", with: String(left))
-        return theme.render(chapterLevel ? "partials/nav-chapter" : "partials/nav-page", ["root": root, "title": title, "url": url, "current": false])
+        return theme.render(chapterLevel ? "partials/nav-chapter" : "partials/nav-page",
+                            .object([("root", .string(root)), ("title", .string(title)), ("url", .string(url)), ("current", .bool(false))]))
     }
 
     func html(forPage page: Int?, chapter current: Int?, root: String) -> String {

@@ -85,10 +85,6 @@ public struct Theme: Sendable {
         return Theme(directory: directory, library: library, strings: strings, assetFiles: assets, templateTexts: texts)
     }
 
-    public func render(_ template: String, _ context: [String: Any]) -> String {
-        shapes.render(template, context)
-    }
-
     func render(_ template: String, _ context: TypedContext) -> String {
         shapes.render(template, context)
     }
