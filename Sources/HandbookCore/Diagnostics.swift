@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The named stages of a build, in order. Every diagnostic says which one found the problem.
 public enum BuildStage: String, Sendable, CaseIterable {
@@ -52,13 +53,16 @@ public struct BuildFailure: Error, Sendable, CustomStringConvertible {
 public struct SourceText: Sendable {
     public let path: String
     private let bytes: [UInt8]
+    /// Where each line starts, found the first time a column is asked for (links to headings ask for one
+    /// each, a few per page), so that a column costs a look-up instead of a walk over the lines before it.
+    private let lineStarts = LineStarts()
 
     public init(path: String, text: String) {
         self.init(path: path, bytes: Array(text.utf8))
     }
 
-    /// From the file's UTF-8 bytes as read (no copy of its own). Lines are found when a column is asked for
-    /// (a few times per page at most: fenced blocks, links to headings, diagnostics), not for every page.
+    /// From the file's UTF-8 bytes as read (no copy of its own). Lines are found when a column is asked for,
+    /// not for every page.
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
@@ -71,13 +75,8 @@ public struct SourceText: Sendable {
     public func characterColumn(line: Int, byteColumn: Int) -> Int {
         guard line >= 1, byteColumn > 1 else { return max(byteColumn, 1) }
         return bytes.withUnsafeBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return line == 1 ? 1 : byteColumn }  // no text: as an empty line 1
-            // The start of `line`: after the (line - 1)th newline, found with memchr.
-            var start = 0
-            for _ in 1..<line {
-                guard start < buffer.count, let newline = memchr(base + start, 0x0A, buffer.count - start) else { return byteColumn }
-                start = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-            }
+            guard buffer.baseAddress != nil else { return line == 1 ? 1 : byteColumn }  // no text: as an empty line 1
+            guard let start = lineStarts.start(of: line, in: buffer) else { return byteColumn }
             let end = min(start + byteColumn - 1, buffer.count)
             var column = 1
             var offset = start
@@ -86,6 +85,28 @@ public struct SourceText: Sendable {
                 offset += 1
             }
             return column
+        }
+    }
+}
+
+/// The byte offset where each line of a file starts (after every newline, found with memchr), made once.
+private final class LineStarts: Sendable {
+    private let starts = Mutex<[Int]?>(nil)
+
+    /// Where 1-based `line` starts, or nil past the last line.
+    func start(of line: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        starts.withLock { starts in
+            if starts == nil {
+                var found = [0]
+                let base = buffer.baseAddress!
+                var offset = 0
+                while offset < buffer.count, let newline = memchr(base + offset, 0x0A, buffer.count - offset) {
+                    offset = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                    found.append(offset)
+                }
+                starts = found
+            }
+            return line <= starts!.count ? starts![line - 1] : nil
         }
     }
 }

@@ -96,17 +96,31 @@ struct LinkResolver: Sendable {
     /// at every `/` byte, as the file system cuts them.
     static func normalize(_ path: String, relativeTo page: String) -> String {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        var parts: [Substring] = []
-        if path.utf8.first != slash { parts = page.utf8.split(separator: slash).dropLast().map { Substring($0) } }
+        // The result is built in one buffer; `starts` remembers where each part's `/` (or the start) is, so
+        // that `..` drops a part by cutting the buffer there.
+        var out: [UInt8] = []
+        out.reserveCapacity(page.utf8.count + path.utf8.count)
+        var starts: [Int] = []
+        func add<Part: Collection<UInt8>>(_ part: Part) {
+            starts.append(out.count)
+            if !out.isEmpty { out.append(slash) }
+            out.append(contentsOf: part)
+        }
+        if path.utf8.first != slash {
+            // The page's folder: every non-empty part but the last.
+            var parts = page.utf8.split(separator: slash)[...]
+            parts = parts.dropLast()
+            for part in parts { add(part) }
+        }
         for part in path.utf8.split(separator: slash) {
             if part.count == 1 && part.first == dot { continue }
             if part.count == 2 && part.first == dot && part.last == dot {
-                if !parts.isEmpty { parts.removeLast() }
+                if let start = starts.popLast() { out.removeSubrange(start...) }
                 continue
             }
-            parts.append(Substring(part))
+            add(part)
         }
-        return parts.joined(separator: "/")
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A relative URL from the page at `from` to the site file `to` (both relative to the site root).
