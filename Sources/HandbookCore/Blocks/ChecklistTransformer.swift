@@ -33,10 +33,10 @@ public struct ChecklistTransformer: BlockTransformer {
     }
 
     public func transform(_ block: FencedBlock, config: SiteConfig) throws(BuildFailure) -> TransformedBlock {
-        let (definition, node) = try DefinitionYAML.decode(ChecklistDefinition.self, from: block)
+        let (definition, tree) = try DefinitionYAML.decode(ChecklistDefinition.self, from: block)
         let issues = definition.validate()
         if !issues.isEmpty {
-            throw BuildFailure(issues.map { DefinitionYAML.diagnostic($0, in: node, block: block) })
+            throw BuildFailure(issues.map { DefinitionYAML.diagnostic($0, in: tree) })
         }
         let json: Data
         do { json = try Canonical.json(definition) } catch {
@@ -46,7 +46,7 @@ public struct ChecklistTransformer: BlockTransformer {
                                 pagePath: block.pagePath, displayPath: block.displayPath, line: block.contentLine - 1)
         let root = String(repeating: "../", count: LinkResolver.folderDepth(block.pagePath))
         return TransformedBlock(html: Self.staticHTML(definition, root: root), searchText: Self.searchText(definition),
-                                references: DefinitionYAML.references(definition.citeReferences(), in: node, block: block),
+                                references: DefinitionYAML.references(definition.citeReferences(), in: tree),
                                 artifact: artifact, anchors: ["checklist-\(definition.id)"])
     }
 

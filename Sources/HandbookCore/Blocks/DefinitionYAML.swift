@@ -6,9 +6,13 @@ import Yams
 /// Decodes a block's YAML into a definition; every problem becomes a diagnostic at the Markdown file's
 /// line and column (the block's first content line plus the position inside the YAML).
 enum DefinitionYAML {
-    /// Most blocks are plain YAML (see `PlainYAML`) and take the fast way; the rest, and every YAML error,
-    /// go through `Yams.compose` and `YAMLDecoder` as they always did.
-    static func decode<T: Decodable>(_ type: T.Type, from block: FencedBlock) throws(BuildFailure) -> (T, Node) {
+    /// Most blocks are plain YAML and take a fast way: `PlainYAMLReader` (no libyaml) when it reads the block,
+    /// else `PlainYAML` (libyaml without tag resolution); both decode with `NodeDecoder`. The rest, and every
+    /// error, go through `Yams.compose` and `YAMLDecoder` as they always did.
+    static func decode<T: Decodable>(_ type: T.Type, from block: FencedBlock) throws(BuildFailure) -> (T, DefinitionTree) {
+        if let tree = PlainYAMLReader.read(block.literal), let value = try? NodeDecoder(tree).decode(T.self) {
+            return (value, DefinitionTree(block: block, node: nil, plain: tree))
+        }
         let plain = PlainYAML.compose(block.literal)
         let lineOffset = block.contentLine - 1
         var composed = plain?.node
@@ -22,9 +26,47 @@ enum DefinitionYAML {
         }
         do {
             let value = try plain.map { try NodeDecoder($0.tree).decode(T.self) } ?? YAMLDecoder().decode(T.self, from: node)
-            return (value, node)
+            return (value, DefinitionTree(block: block, node: node, plain: plain?.tree))
         } catch {
             throw BuildFailure([diagnostic(DefinitionIssue(decodingError: error), in: node, block: block)])
+        }
+    }
+
+    /// A decoded block's YAML, kept to place its validation problems and its cites.
+    struct DefinitionTree {
+        let block: FencedBlock
+        /// Yams' tree, when the block went through Yams.
+        let node: Node?
+        /// The plain tree, with marks, when the block is plain.
+        let plain: PlainNode?
+
+        /// Yams' tree: the one composed, or one composed now for a block read without Yams (which is valid YAML).
+        var yamsNode: Node? {
+            node ?? (try? YAMLParsing.compose(block.literal, file: block.displayPath, stage: .transform, lineOffset: block.contentLine - 1))
+        }
+    }
+
+    /// A validation problem at the value it concerns.
+    static func diagnostic(_ issue: DefinitionIssue, in tree: DefinitionTree) -> Diagnostic {
+        guard let node = tree.yamsNode else {
+            return Diagnostic(stage: .transform, file: tree.block.displayPath, line: tree.block.contentLine, column: tree.block.contentColumn,
+                              message: message(issue, block: tree.block), hint: issue.hint)
+        }
+        return diagnostic(issue, in: node, block: tree.block)
+    }
+
+    /// References for every `cite` in a definition, positioned at the cite's value.
+    static func references(_ cites: [CiteReference], in tree: DefinitionTree) -> [BlockReference] {
+        guard let plain = tree.plain else { return tree.node.map { references(cites, in: $0, block: tree.block) } ?? [] }
+        let block = tree.block
+        return cites.map { cite in
+            var mark = plain.locate(cite.codingPath).mark
+            if case .node(let parent) = plain.locate(Array(cite.codingPath.dropLast())), let value = parent.value("cite") {
+                mark = value.mark
+            }
+            return BlockReference(target: cite.cite, pagePath: block.pagePath, displayPath: block.displayPath,
+                                  line: block.contentLine - 1 + (mark?.line ?? 1),
+                                  column: block.contentColumn - 1 + (mark?.column ?? 1))
         }
     }
 
@@ -56,10 +98,12 @@ enum DefinitionYAML {
         let mark = node.mark ?? root.mark
         let line = block.contentLine - 1 + (mark?.line ?? 1)
         let column = block.contentColumn - 1 + (mark?.column ?? 1)
+        return Diagnostic(stage: .transform, file: block.displayPath, line: line, column: column, message: message(issue, block: block), hint: issue.hint)
+    }
+
+    private static func message(_ issue: DefinitionIssue, block: FencedBlock) -> String {
         let path = PathComponent.render(issue.codingPath)
-        return Diagnostic(stage: .transform, file: block.displayPath, line: line, column: column,
-                          message: "\(block.info) \(path.isEmpty ? "" : "`\(path)`: ")\(issue.messageEN) (\(issue.message))",
-                          hint: issue.hint)
+        return "\(block.info) \(path.isEmpty ? "" : "`\(path)`: ")\(issue.messageEN) (\(issue.message))"
     }
 
     /// References for every `cite` in a definition, positioned at the cite's value.

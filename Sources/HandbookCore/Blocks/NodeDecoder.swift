@@ -1,4 +1,5 @@
 import Foundation
+import HandbookForms
 import Yams
 
 /// YAML for a checklist or quiz block, composed without tag resolution when that changes nothing.
@@ -29,7 +30,7 @@ enum PlainYAML {
         switch node {
         case .scalar(let scalar):
             guard scalar.anchor == nil else { return nil }
-            return PlainNode(.scalar(scalar))
+            return PlainNode(.scalar(scalar), mark: PlainMark(node.mark))
         case .sequence(let sequence):
             guard sequence.anchor == nil, sequence.tag.rawValue == implicit else { return nil }
             var items: [PlainNode] = []
@@ -38,11 +39,12 @@ enum PlainYAML {
                 guard let child = tree(item) else { return nil }
                 items.append(child)
             }
-            return PlainNode(.sequence(items))
+            return PlainNode(.sequence(items), mark: PlainMark(node.mark))
         case .mapping(let mapping):
             guard mapping.anchor == nil, mapping.tag.rawValue == implicit else { return nil }
-            var keys: [String] = [], values: [PlainNode] = []
+            var keys: [String] = [], values: [PlainNode] = [], keyMarks: [PlainMark?] = []
             keys.reserveCapacity(mapping.count)
+            keyMarks.reserveCapacity(mapping.count)
             values.reserveCapacity(mapping.count)
             // By index: iterating a `Node.Mapping` copies its pairs into a new array first.
             for index in mapping.indices {
@@ -52,9 +54,10 @@ enum PlainYAML {
                       scalar.style != .plain || resolvesToString(scalar.string),
                       let child = tree(value) else { return nil }
                 keys.append(scalar.string)
+                keyMarks.append(PlainMark(scalar.mark))
                 values.append(child)
             }
-            return PlainNode(.mapping(keys: keys, values: values))
+            return PlainNode(.mapping(keys: keys, values: values), mark: PlainMark(node.mark), keyMarks: keyMarks)
         case .alias:
             return nil
         }
@@ -82,7 +85,8 @@ enum PlainYAML {
     private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 }
 
-/// A plain document's tree as decoding reads it: shared nodes (passing one on is one retain) and keys as text.
+/// A plain document's tree as decoding reads it: shared nodes (passing one on is one retain) and keys as
+/// text, with the marks that place a cite or an error (line and column in the block, columns in characters).
 final class PlainNode {
     enum Content {
         case scalar(Node.Scalar)
@@ -91,8 +95,69 @@ final class PlainNode {
     }
 
     let content: Content
+    let mark: PlainMark?
+    /// For a mapping, where each key is.
+    let keyMarks: [PlainMark?]
 
-    init(_ content: Content) { self.content = content }
+    init(_ content: Content, mark: PlainMark?, keyMarks: [PlainMark?] = []) {
+        self.content = content
+        self.mark = mark
+        self.keyMarks = keyMarks
+    }
+
+    /// What `DefinitionYAML.locate` finds in a Yams tree: the node at `path` or the deepest one that
+    /// exists, or, when the path ends at a mapping key, that key (the first pair with it).
+    enum Located {
+        case node(PlainNode)
+        case key(PlainMark?)
+
+        var mark: PlainMark? {
+            switch self {
+            case .node(let node): return node.mark
+            case .key(let mark): return mark
+            }
+        }
+    }
+
+    func locate(_ path: [PathComponent]) -> Located {
+        var node = self
+        for (position, component) in path.enumerated() {
+            switch (component, node.content) {
+            case (.key(let key), .mapping(let keys, let values)):
+                guard let index = keys.firstIndex(of: key) else { return .node(node) }
+                if position == path.count - 1 { return .key(node.keyMarks[index]) }
+                node = values[index]
+            case (.index(let index), .sequence(let items)):
+                guard index >= 0, index < items.count else { return .node(node) }
+                node = items[index]
+            default:
+                return .node(node)
+            }
+        }
+        return .node(node)
+    }
+
+    /// The value of `key` when this is a mapping with it (the first pair).
+    func value(_ key: String) -> PlainNode? {
+        guard case .mapping(let keys, let values) = content, let index = keys.firstIndex(of: key) else { return nil }
+        return values[index]
+    }
+}
+
+/// A position in a block's YAML: 1-based line, and 1-based column counted in characters (as libyaml counts).
+struct PlainMark: Equatable, Sendable {
+    var line: Int
+    var column: Int
+
+    init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    init?(_ mark: Mark?) {
+        guard let mark else { return nil }
+        self.init(line: mark.line, column: mark.column)
+    }
 }
 
 /// A coding path from the leaf up. Decoding makes thousands of nested decoders and reads a path only

@@ -29,10 +29,10 @@ public struct QuizTransformer: BlockTransformer {
     }
 
     public func transform(_ block: FencedBlock, config: SiteConfig) throws(BuildFailure) -> TransformedBlock {
-        let (definition, node) = try DefinitionYAML.decode(QuizDefinition.self, from: block)
+        let (definition, tree) = try DefinitionYAML.decode(QuizDefinition.self, from: block)
         let issues = definition.validate()
         if !issues.isEmpty {
-            throw BuildFailure(issues.map { DefinitionYAML.diagnostic($0, in: node, block: block) })
+            throw BuildFailure(issues.map { DefinitionYAML.diagnostic($0, in: tree) })
         }
         let exam = config.edition == .exam
         let published = exam ? definition.examEdition() : definition
@@ -46,7 +46,7 @@ public struct QuizTransformer: BlockTransformer {
                                 displayPath: block.displayPath, line: block.contentLine - 1, html: html)
         let inline = exam ? Self.examLink(published, pagePath: block.pagePath) : html
         return TransformedBlock(html: inline, searchText: Self.searchText(published, exam: exam),
-                                references: DefinitionYAML.references(definition.citeReferences(), in: node, block: block),
+                                references: DefinitionYAML.references(definition.citeReferences(), in: tree),
                                 artifact: artifact, anchors: ["quiz-\(definition.id)"])
     }
 
