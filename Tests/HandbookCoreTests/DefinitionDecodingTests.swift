@@ -280,6 +280,28 @@ struct DefinitionDecodingTests {
         #expect(cites.sorted() == ["#第1条@15:9", "#第2条@17:75", "#第3条@34:158"])
     }
 
+    /// Numbers read without Yams' constructors are the numbers Yams reads.
+    @Test func decimalsReadAsYamsReadsThem() {
+        let texts = ["0", "-0", "00", "017", "12", "-3", "+4", "1_000", "1.5", "-2.25", ".5", "5.", "1e3", "0.0", "-0.5", "0x1F",
+                     "1:30", "", "-", "3.4.5", "٣", "9223372036854775807", "123456789012345678", "1234567890123456789",
+                     "-123456789012345678", "007.5", "1.", "-.5", " 1", "1 "]
+        for text in texts {
+            for style in [Node.Scalar.Style.plain, .any, .doubleQuoted, .singleQuoted] {
+                let scalar = Node.Scalar(text, Tag(.implicit, .basic, .default), style)
+                if let fast = NodeDecoder.decimal(scalar, as: Int.self) { #expect(fast == Int.construct(from: scalar), "\(text) \(style)") }
+                if let fast = NodeDecoder.decimal(scalar, as: Double.self) {
+                    #expect(fast.bitPattern == Double.construct(from: scalar)?.bitPattern, "\(text) \(style)")
+                }
+            }
+        }
+        // The usual numbers take the fast way.
+        let plain = { (text: String) in Node.Scalar(text, Tag(.implicit, .basic, .default), .plain) }
+        #expect(NodeDecoder.decimal(plain("12"), as: Int.self) == 12 && NodeDecoder.decimal(plain("-3"), as: Int.self) == -3)
+        #expect(NodeDecoder.decimal(plain("0"), as: Int.self) == 0 && NodeDecoder.decimal(plain("017"), as: Int.self) == nil)
+        #expect(NodeDecoder.decimal(plain("2.5"), as: Double.self) == 2.5 && NodeDecoder.decimal(plain("80"), as: Double.self) == 80)
+        #expect(NodeDecoder.decimal(plain("2.5"), as: Int.self) == nil && NodeDecoder.decimal(plain("2"), as: String.self) == nil)
+    }
+
     /// Names decided without Yams agree with Yams.
     @Test func resolvesToStringAgreesWithTheDefaultResolver() {
         let names = ["id", "type", "label", "in", "not", "isSet", "yes", "Yes", "yES", "NO", "On", "oN", "null", "Null", "nULL",

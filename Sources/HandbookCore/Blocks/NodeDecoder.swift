@@ -231,11 +231,41 @@ extension NodeDecoder: SingleValueDecodingContainer {
     func decode<T: Decodable & ScalarConstructible>(_ type: T.Type) throws -> T {
         switch node.content {
         case .scalar(let scalar):
-            guard let value = T.construct(from: scalar) else { throw typeMismatch(T.self, found: Node.Scalar.self) }
+            guard let value = Self.decimal(scalar, as: T.self) ?? T.construct(from: scalar) else { throw typeMismatch(T.self, found: Node.Scalar.self) }
             return value
         case .mapping: throw typeMismatch(Node.Scalar.self, found: Node.Mapping.self)
         case .sequence: throw typeMismatch(Node.Scalar.self, found: Node.Sequence.self)
         }
+    }
+
+    /// An `Int` or `Double` written as plain decimal digits (`12`, `-3`, `2.5`): what Yams' constructors give
+    /// for those (`Int(text)`, `Double(text)`), without the Foundation calls they make first (removing `_`,
+    /// looking for `:`); nil for anything else, which goes to `construct(from:)`. Not for an `Int` with a
+    /// leading zero (octal to Yams) or a sign other than `-`.
+    static func decimal<T>(_ scalar: Node.Scalar, as type: T.Type) -> T? {
+        guard T.self == Int.self || T.self == Double.self, scalar.style == .plain || scalar.style == .any else { return nil }
+        let utf8 = scalar.string.utf8
+        var digits = 0, dots = 0, lastIsDigit = false, first: UInt8?
+        for (offset, byte) in utf8.enumerated() {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                if first == nil { first = byte }
+                digits += 1
+                lastIsDigit = true
+            } else if byte == UInt8(ascii: "-") && offset == 0 {
+                lastIsDigit = false
+            } else if byte == UInt8(ascii: ".") && T.self == Double.self && dots == 0 && lastIsDigit {
+                dots += 1
+                lastIsDigit = false
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, digits <= 18, lastIsDigit else { return nil }
+        if T.self == Int.self {
+            guard first != UInt8(ascii: "0") || scalar.string == "0" else { return nil }
+            return Int(scalar.string) as? T
+        }
+        return Double(scalar.string) as? T
     }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -268,7 +298,12 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// Yams hides the keys it would add for an anchor or a tag, whatever the document holds.
     var allKeys: [Key] {
-        keys.compactMap { name in name == "yamlAnchor" || name == "yamlTag" ? nil : Key(stringValue: name) }
+        var all: [Key] = []
+        all.reserveCapacity(keys.count)
+        for name in keys where name != "yamlAnchor" && name != "yamlTag" {
+            if let key = Key(stringValue: name) { all.append(key) }
+        }
+        return all
     }
 
     /// The value of `name`. A key equals a looked-up name when both read as the same text with the same
