@@ -37,6 +37,15 @@ public struct Page: Sendable {
 
     public var title: String { frontMatter.title }
 
+    /// This page, leaving this variable without its tree, so that the page returned holds the only reference
+    /// to it: a pass that changes the tree then does so in place, where a second owner would make every
+    /// array it changes a copy (the whole tree, level by level).
+    mutating func handedOver() -> Page {
+        let page = self
+        tree = nil
+        return page
+    }
+
     /// Lets go of the text (kept: front matter and paths); the build reads the file again when it needs it.
     mutating func dropSource() {
         body = ""

@@ -125,7 +125,7 @@ struct PageStream {
         let t1 = threadCPUSeconds()
         outcome.cpu.parse = t1 - t0
         // Heading ids, blocks and links in one walk; anchor checks wait until every page is done.
-        let pass = transformer.firstPass(page, byLanguage: byLanguage, resolver: resolver)
+        let pass = transformer.firstPass(page.handedOver(), byLanguage: byLanguage, resolver: resolver)
         if !pass.problems.isEmpty {
             outcome.failed = (.transform, pass.problems)
             return outcome
