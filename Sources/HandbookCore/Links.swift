@@ -101,26 +101,39 @@ struct LinkResolver: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(page.utf8.count + path.utf8.count)
         var starts: [Int] = []
-        func add<Part: Collection<UInt8>>(_ part: Part) {
+        func add(_ part: UnsafeBufferPointer<UInt8>) {
             starts.append(out.count)
             if !out.isEmpty { out.append(slash) }
             out.append(contentsOf: part)
         }
+        var page = page, path = path
         if path.utf8.first != slash {
             // The page's folder: every non-empty part but the last.
-            var parts = page.utf8.split(separator: slash)[...]
-            parts = parts.dropLast()
-            for part in parts { add(part) }
-        }
-        for part in path.utf8.split(separator: slash) {
-            if part.count == 1 && part.first == dot { continue }
-            if part.count == 2 && part.first == dot && part.last == dot {
-                if let start = starts.popLast() { out.removeSubrange(start...) }
-                continue
+            page.withUTF8 { bytes in
+                guard let lastSlash = bytes.lastIndex(of: slash) else { return }
+                Self.forEachPart(UnsafeBufferPointer(rebasing: bytes[..<lastSlash])) { add($0) }
             }
-            add(part)
+        }
+        path.withUTF8 { bytes in
+            Self.forEachPart(bytes) { part in
+                if part.count == 1 && part[0] == dot { return }
+                if part.count == 2 && part[0] == dot && part[1] == dot {
+                    if let start = starts.popLast() { out.removeSubrange(start...) }
+                    return
+                }
+                add(part)
+            }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Calls `body` with each non-empty part of `bytes` between `/` bytes.
+    private static func forEachPart(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+            if index > start { body(UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+            start = index + 1
+        }
     }
 
     /// A relative URL from the page at `from` to the site file `to` (both relative to the site root).
@@ -130,6 +143,15 @@ struct LinkResolver: Sendable {
 
     /// How many folders deep the site-relative path `path` is: its non-empty parts, less one.
     static func folderDepth(_ path: String) -> Int {
-        max(path.utf8.split(separator: UInt8(ascii: "/")).count - 1, 0)
+        var parts = 0, inPart = false
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                inPart = false
+            } else if !inPart {
+                inPart = true
+                parts += 1
+            }
+        }
+        return max(parts - 1, 0)
     }
 }

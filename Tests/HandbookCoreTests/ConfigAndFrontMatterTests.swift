@@ -170,6 +170,8 @@ struct LinkResolverTests {
         #expect(LinkResolver.folderDepth("a.md") == 0)
         #expect(LinkResolver.folderDepth("d/e/a.md") == 2)
         #expect(LinkResolver.folderDepth("") == 0)
+        #expect(LinkResolver.folderDepth("a//b/c.md") == 2 && LinkResolver.folderDepth("/a/b.md") == 1 && LinkResolver.folderDepth("a/b/") == 1)
+        #expect(LinkResolver.normalize("../x.md", relativeTo: "a//b/p.md") == "a/x.md")
         #expect(LinkResolver.relativePath(from: "d/e/a.md", to: "b.html") == "../../b.html")
         #expect(LinkResolver.percentDecoded("%E7%AC%AC3%E6%9D%A1") == "第3条")
         #expect(LinkResolver.percentDecoded("100%") == "100%")  // not a valid escape: kept as written
