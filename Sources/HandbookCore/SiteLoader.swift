@@ -111,7 +111,7 @@ enum SiteLoader {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(BuildFailure([Diagnostic(stage: .load, file: display, message: "the file is not valid UTF-8 text", hint: "save it as UTF-8")]))
         }
-        let hasCR = bytes.contains(0x0D)
+        let hasCR = bytes.withUnsafeBufferPointer { $0.baseAddress.map { memchr($0, 0x0D, bytes.count) != nil } ?? false }  // memchr: vectorised
         let normalized = hasCR ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
         let (yaml, body, _) = FrontMatter.split(normalized)
         do throws(BuildFailure) {
