@@ -279,8 +279,11 @@ struct NavigationHTML: Sendable {
             for (position, index) in chapter.pages.dropFirst().enumerated() { positionInChapter[index] = position }
         }
         let listed = chapters.filter(\.isFolder).flatMap { $0.pages.dropFirst() }
+        // Page items are listed only in the sidebars of pages in folder chapters, which are never at the top.
+        let pageRoots = Set(chapters.filter(\.isFolder).flatMap { $0.pages.map { pages[$0].rootPrefix } })
         for root in roots {
             chapterJoined[root] = JoinedItems(chapters.parallelMap { Self.chapterItem(theme, $0, root: root, current: false, childrenHTML: nil) })
+            guard pageRoots.contains(root) else { continue }
             let rendered = listed.parallelMap { index in Self.pageItem(theme, pages[index], root: root, current: false) }
             let byPage = Dictionary(uniqueKeysWithValues: zip(listed, rendered))
             var joined: [Int: JoinedItems] = [:]

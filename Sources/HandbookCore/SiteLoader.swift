@@ -25,6 +25,12 @@ enum SiteLoader {
             throw BuildFailure([Diagnostic(stage: .load, file: options.configFile, message: "content folder `\(config.contentDirectory)` does not exist",
                                            hint: "create it or set `content:` in \(options.configFile)")])
         }
+        // The theme (templates, locale) loads on its own thread while the pages are read.
+        let themeDir = resolve(config.themeDirectory, against: root)
+        let language = config.language
+        let themeLoad: Background<Result<Theme, BuildFailure>>? = withTheme ? Background {
+            Result { () throws(BuildFailure) in try Theme.load(from: themeDir, language: language, displayRoot: root) }
+        } : nil
         let all = ProjectFiles.files(under: contentDir)
         let markdown = all.filter { $0.hasSuffix(".md") }
         let assets = all.filter { !$0.hasSuffix(".md") }
@@ -63,13 +69,11 @@ enum SiteLoader {
                                            hint: "rename the file; the home, 404 and search pages are made by the theme"))
             }
         }
-        let themeDir = resolve(config.themeDirectory, against: root)
         var theme: Theme?
-        if withTheme {
-            do {
-                theme = try Theme.load(from: themeDir, language: config.language, displayRoot: root)
-            } catch {
-                problems += error.diagnostics
+        if let themeLoad {
+            switch themeLoad.wait() {
+            case .success(let loaded): theme = loaded
+            case .failure(let failure): problems += failure.diagnostics
             }
         } else {
             theme = Theme(directory: themeDir, library: MustacheLibrary(), strings: [:], assetFiles: [])
