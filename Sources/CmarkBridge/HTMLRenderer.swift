@@ -11,10 +11,15 @@ public struct HTMLRenderer: Sendable {
     }
 
     public func render(_ node: MarkdownNode) -> String {
+        String(decoding: renderUTF8(node), as: UTF8.self)
+    }
+
+    /// The HTML as UTF-8 bytes, for output that need not become a `String` (making one checks every byte).
+    public func renderUTF8(_ node: MarkdownNode) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         renderBlock(node, tightParent: false, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Renders inline children only (e.g. a heading's text for a table of contents).

@@ -191,37 +191,43 @@ struct Emitter {
     /// and swapped in whole, so per-file atomic writes (a temporary file and a rename each) are not needed.
     static func write(_ text: String, to path: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes -> Bool in
-            // No O_TRUNC: the staging folder is usually the previous build's output, and writing over a file's
-            // blocks and then cutting it to length is cheaper than freeing them all and allocating them again.
-            let fd = open(path, O_WRONLY | O_CREAT, 0o644)
-            guard fd >= 0 else { return false }
-            defer { close(fd) }
-            // The text is written padded with zeros to a whole page, then cut to length. A last, partial page
-            // would make the kernel read the old block first whenever the old file goes on past it and is no
-            // longer cached (a synchronous disk read per file); cutting the old file short first instead frees
-            // and reallocates its last block, which on a disk mounted with `discard` waits for the device.
-            // A file that shrank by whole blocks still loses them in the final ftruncate.
-            let padding = (4096 - bytes.count % 4096) % 4096
-            var offset = 0
-            let total = bytes.count + padding
-            while offset < total {
-                let n: Int
-                if offset < bytes.count {
-                    var parts = [iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + offset), iov_len: bytes.count - offset),
-                                 iovec(iov_base: UnsafeMutableRawPointer(mutating: Self.zeroPage), iov_len: padding)]
-                    n = writev(fd, &parts, padding > 0 ? 2 : 1)
-                } else {
-                    n = Foundation.write(fd, Self.zeroPage + (offset - bytes.count), total - offset)
-                }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
+        return text.withUTF8 { write($0, to: path) }
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) -> Bool {
+        bytes.withUnsafeBufferPointer { write($0, to: path) }
+    }
+
+    private static func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) -> Bool {
+        // No O_TRUNC: the staging folder is usually the previous build's output, and writing over a file's
+        // blocks and then cutting it to length is cheaper than freeing them all and allocating them again.
+        let fd = open(path, O_WRONLY | O_CREAT, 0o644)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        // The text is written padded with zeros to a whole page, then cut to length. A last, partial page
+        // would make the kernel read the old block first whenever the old file goes on past it and is no
+        // longer cached (a synchronous disk read per file); cutting the old file short first instead frees
+        // and reallocates its last block, which on a disk mounted with `discard` waits for the device.
+        // A file that shrank by whole blocks still loses them in the final ftruncate.
+        let padding = (4096 - bytes.count % 4096) % 4096
+        var offset = 0
+        let total = bytes.count + padding
+        while offset < total {
+            let n: Int
+            if offset < bytes.count {
+                var parts = [iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + offset), iov_len: bytes.count - offset),
+                             iovec(iov_base: UnsafeMutableRawPointer(mutating: Self.zeroPage), iov_len: padding)]
+                n = writev(fd, &parts, padding > 0 ? 2 : 1)
+            } else {
+                n = Foundation.write(fd, Self.zeroPage + (offset - bytes.count), total - offset)
             }
-            return ftruncate(fd, off_t(bytes.count)) == 0
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += n
         }
+        return ftruncate(fd, off_t(bytes.count)) == 0
     }
 
     /// A page of zeros for `write`'s padding (never written to).

@@ -86,12 +86,17 @@ struct PageRenderer {
     /// One content page, given with its tree (the plan's pages may carry only their front matter);
     /// `languages` are the block languages it uses.
     static func renderPage(_ page: Page, at index: Int, languages: Set<String>, plan: Plan) -> String {
-        let body = page.tree.map { plan.renderer.render($0) } ?? ""
-        return plan.theme.render("page", pageContext(page, at: index, languages: languages, plan: plan, body: body))
+        String(decoding: renderPageUTF8(page, at: index, languages: languages, plan: plan), as: UTF8.self)
     }
 
-    /// The `page` template's context for a content page whose body is `body`.
-    static func pageContext(_ page: Page, at index: Int, languages: Set<String>, plan: Plan, body: String) -> TypedContext {
+    /// The same as UTF-8 bytes, as written: the body goes from the renderer into the page as bytes.
+    static func renderPageUTF8(_ page: Page, at index: Int, languages: Set<String>, plan: Plan) -> [UInt8] {
+        let body = page.tree.map { plan.renderer.renderUTF8($0) } ?? []
+        return plan.theme.renderUTF8("page", pageContext(page, at: index, languages: languages, plan: plan, body: body))
+    }
+
+    /// The `page` template's context for a content page whose body is `body` (UTF-8 HTML).
+    static func pageContext(_ page: Page, at index: Int, languages: Set<String>, plan: Plan, body: [UInt8]) -> TypedContext {
         let pages = plan.pages, config = plan.config, strings = plan.theme.strings, chapters = plan.chapters
         var scripts: [TypedContext] = [], styles: [TypedContext] = []
         for language in languages.sorted() {
@@ -106,7 +111,7 @@ struct PageRenderer {
         var pairs = plan.shared.base(root: root)
         pairs += [
             ("page", Self.pageFields(page)),
-            ("content", .string(body)),
+            ("content", .utf8(body)),
             ("hasToc", .bool(!toc.isEmpty)),
             ("toc", .list(toc.map { .object([("id", .string($0.id)), ("text", .string($0.text)), ("level", .int($0.level))]) })),
             ("breadcrumbs", .list(crumbs)),

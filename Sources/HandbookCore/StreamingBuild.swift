@@ -138,7 +138,7 @@ struct PageStream {
         let t2 = threadCPUSeconds()
         outcome.cpu.transform = t2 - t1
         let path = pass.page.outputPath
-        let html = PageRenderer.renderPage(pass.page, at: index, languages: pass.languages, plan: plan)
+        let html = PageRenderer.renderPageUTF8(pass.page, at: index, languages: pass.languages, plan: plan)
         if html.isEmpty {
             outcome.failed = (.render, [PageRenderer.emptyRender(path, themeDirectory: plan.config.themeDirectory)])
         } else if !Emitter.write(html, to: stagingPath + "/" + path) {

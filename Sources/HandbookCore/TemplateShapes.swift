@@ -51,7 +51,7 @@ final class TemplateShapes: @unchecked Sendable {
         guard isCompilable else { return library.render(context, withTemplate: name) ?? "" }
         var probe = ShapeProbe(tables: tables)
         guard probe.visit(context) else { return library.render(context, withTemplate: name) ?? "" }
-        return render(name, probe: probe) { context }
+        return render(name, probe: probe, context: { context }, compiled: { $0.render(probe.leaves) }, mustache: { $0 }, same: ==)
     }
 
     /// The same for a typed context (which a marker can always stand in for); its dictionary is made only
@@ -60,7 +60,23 @@ final class TemplateShapes: @unchecked Sendable {
         guard isCompilable else { return library.render(typed.value, withTemplate: name) ?? "" }
         var probe = ShapeProbe(tables: tables)
         probe.visit(typed)
-        return render(name, probe: probe) { typed.value as? [String: Any] ?? [:] }
+        guard probe.byteLeaves.isEmpty else { return String(decoding: renderUTF8(name, probe: probe, typed: typed), as: UTF8.self) }
+        return render(name, probe: probe, context: { typed.value as? [String: Any] ?? [:] }, compiled: { $0.render(probe.leaves) },
+                      mustache: { $0 }, same: ==)
+    }
+
+    /// The same as UTF-8 bytes: text given as bytes (`TypedContext.utf8`) is copied in, never made a `String`.
+    func renderUTF8(_ name: String, _ typed: TypedContext) -> [UInt8] {
+        guard isCompilable else { return Array((library.render(typed.value, withTemplate: name) ?? "").utf8) }
+        var probe = ShapeProbe(tables: tables)
+        probe.visit(typed)
+        return renderUTF8(name, probe: probe, typed: typed)
+    }
+
+    private func renderUTF8(_ name: String, probe: ShapeProbe, typed: TypedContext) -> [UInt8] {
+        render(name, probe: probe, context: { typed.value as? [String: Any] ?? [:] },
+               compiled: { $0.renderUTF8(probe.leaves, byteLeaves: probe.byteLeaves) }, mustache: { Array($0.utf8) },
+               same: { $0.elementsEqual($1.utf8) })
     }
 
     /// A typed part whose shape is worked out once, for contexts that all hold it.
@@ -68,16 +84,21 @@ final class TemplateShapes: @unchecked Sendable {
         .frozen(FrozenContext(typed, tables: tables))
     }
 
-    private func render(_ name: String, probe: ShapeProbe, context makeContext: () -> [String: Any]) -> String {
+    /// The compiled template of the probed shape renders (`compiled`); the first context of a shape is
+    /// rendered by Mustache too (`mustache` makes its output the result type) and the compiled form is kept
+    /// only if it gives the `same` output.
+    private func render<Output>(_ name: String, probe: ShapeProbe, context makeContext: () -> [String: Any],
+                                compiled: (CompiledTemplate) -> Output, mustache: (String) -> Output,
+                                same: (Output, String) -> Bool) -> Output {
         let key = probe.key
         lock.lock()
         let known = cache[name]?[key]
         lock.unlock()
         switch known {
-        case .some(.some(let compiled)):
-            return compiled.render(probe.leaves)
+        case .some(.some(let template)):
+            return compiled(template)
         case .some(.none):
-            return library.render(makeContext(), withTemplate: name) ?? ""
+            return mustache(library.render(makeContext(), withTemplate: name) ?? "")
         case .none:
             let context = makeContext()
             let expected = library.render(context, withTemplate: name) ?? ""
@@ -85,15 +106,15 @@ final class TemplateShapes: @unchecked Sendable {
             let full = (cache[name]?.count ?? 0) >= Self.maximumShapes
             lock.unlock()
             // Contexts that never repeat a shape would only fill memory: past the limit, Mustache alone.
-            if full { return expected }
+            if full { return mustache(expected) }
             var counter = 0
             let markers = ShapeProbe.markers(context, counter: &counter) as? [String: Any] ?? [:]
-            var compiled = library.render(markers, withTemplate: name).flatMap { CompiledTemplate(probeOutput: $0, leaves: probe.leaves) }
-            if let candidate = compiled, candidate.render(probe.leaves) != expected { compiled = nil }
+            var template = library.render(markers, withTemplate: name).flatMap { CompiledTemplate(probeOutput: $0, leaves: probe.allLeaves) }
+            if let candidate = template, !same(compiled(candidate), expected) { template = nil }
             lock.lock()
-            cache[name, default: [:]][key] = .some(compiled)
+            cache[name, default: [:]][key] = .some(template)
             lock.unlock()
-            return expected
+            return mustache(expected)
         }
     }
 
@@ -120,6 +141,8 @@ struct ShapeKey: Hashable {
 /// key. `markers` walks in the same order and builds the stand-in context; it runs only for a new shape.
 struct ShapeProbe {
     private(set) var leaves: [String] = []
+    /// Strings given as bytes (`TypedContext.utf8`): their place in `leaves` (which holds "" there) and bytes.
+    private(set) var byteLeaves: [(index: Int, bytes: [UInt8])] = []
     private var bytes: [UInt8] = []
     var key: ShapeKey { ShapeKey(bytes: bytes) }
 
@@ -235,12 +258,30 @@ struct ShapeProbe {
         bytes.append(string.isEmpty ? 0x65 : Self.endsInNewline(string) ? 0x6E : 0x73)  // e, n, s
     }
 
+    /// `leaves` with the text given as bytes in its places (made into strings: for compiling a shape).
+    var allLeaves: [String] {
+        var all = leaves
+        for (index, text) in byteLeaves { all[index] = String(decoding: text, as: UTF8.self) }
+        return all
+    }
+
+    /// The same for text given as bytes: its place holds "" in `leaves`, and the bytes go to `byteLeaves`.
+    mutating func appendUTF8(_ text: [UInt8]) {
+        byteLeaves.append((leaves.count, text))
+        leaves.append("")
+        bytes.append(text.isEmpty ? 0x65 : Self.endsInNewline(text) ? 0x6E : 0x73)
+    }
+
     /// `string.last == "\n"`, on bytes: the last character is a lone line feed unless a carriage return
     /// comes before it (CR LF is one character; nothing else joins a line feed).
     static func endsInNewline(_ string: String) -> Bool {
         let utf8 = string.utf8
         guard utf8.last == 0x0A else { return false }
         return utf8.count == 1 || utf8[utf8.index(utf8.endIndex, offsetBy: -2)] != 0x0D
+    }
+
+    static func endsInNewline(_ bytes: [UInt8]) -> Bool {
+        bytes.last == 0x0A && (bytes.count == 1 || bytes[bytes.count - 2] != 0x0D)
     }
 
     static let stringType = ObjectIdentifier(String.self)
@@ -361,6 +402,36 @@ struct CompiledTemplate: Sendable {
         self.segments = segments
     }
 
+    /// The output as UTF-8 bytes, with `byteLeaves` in their places (see `ShapeProbe.byteLeaves`).
+    func renderUTF8(_ leaves: [String], byteLeaves: [(index: Int, bytes: [UInt8])]) -> [UInt8] {
+        func bytes(_ index: Int) -> [UInt8]? { byteLeaves.first { $0.index == index }?.bytes }
+        var size = 0
+        for segment in segments {
+            switch segment {
+            case .literal(let text): size += text.utf8.count
+            case .value(let index, _, _): size += bytes(index)?.count ?? leaves[index].utf8.count
+            }
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(size + size / 16)
+        for segment in segments {
+            switch segment {
+            case .literal(let text): output += text.utf8
+            case .value(let index, let escaped, _):
+                if let given = bytes(index) {
+                    if escaped { MustacheEscaping.append(given, to: &output) } else { output += given }
+                } else if escaped {
+                    var text = ""
+                    MustacheEscaping.append(leaves[index], to: &text)
+                    output += text.utf8
+                } else {
+                    output += leaves[index].utf8
+                }
+            }
+        }
+        return output
+    }
+
     func render(_ leaves: [String]) -> String {
         var output = ""
         var size = 0
@@ -384,6 +455,19 @@ struct CompiledTemplate: Sendable {
 
 /// The five characters swift-mustache escapes in `{{value}}`, with the same replacements, on UTF-8 bytes.
 enum MustacheEscaping {
+    static func append(_ text: [UInt8], to output: inout [UInt8]) {
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "<"): output += "&lt;".utf8
+            case UInt8(ascii: ">"): output += "&gt;".utf8
+            case UInt8(ascii: "&"): output += "&amp;".utf8
+            case UInt8(ascii: "\""): output += "&quot;".utf8
+            case UInt8(ascii: "'"): output += "&#39;".utf8
+            default: output.append(byte)
+            }
+        }
+    }
+
     static func append(_ text: String, to output: inout String) {
         var text = text
         let special = text.withUTF8 { bytes in

@@ -88,6 +88,10 @@ public struct Theme: Sendable {
     func render(_ template: String, _ context: TypedContext) -> String {
         shapes.render(template, context)
     }
+
+    func renderUTF8(_ template: String, _ context: TypedContext) -> [UInt8] {
+        shapes.renderUTF8(template, context)
+    }
 }
 
 enum ProjectFiles {

@@ -10,6 +10,10 @@
 /// and `value` (what Mustache gets whenever it renders) is the dictionary the typed context stands for.
 indirect enum TypedContext: @unchecked Sendable {
     case string(String)
+    /// Text as its UTF-8 bytes (valid: made from strings), such as a page's body: rendered into bytes it is
+    /// copied as it is, without becoming a `String` (making one checks every byte). Its shape and its place
+    /// among the strings are those of the string it stands for.
+    case utf8([UInt8])
     case bool(Bool)
     case int(Int)
     /// A string table (the theme's UI strings): walked as `[String: String]`, remembered by its storage.
@@ -46,6 +50,7 @@ indirect enum TypedContext: @unchecked Sendable {
     var value: Any {
         switch self {
         case .string(let string): return string
+        case .utf8(let bytes): return String(decoding: bytes, as: UTF8.self)
         case .bool(let bool): return bool
         case .int(let int): return int
         case .table(let table): return table
@@ -83,6 +88,8 @@ extension ShapeProbe {
         switch typed {
         case .string(let string):
             append(string)
+        case .utf8(let bytes):
+            appendUTF8(bytes)
         case .bool(let bool):
             appendBool(bool)
         case .int(let int):

@@ -90,7 +90,9 @@ struct TemplateShapesTests {
         #expect(walked, sourceLocation: sourceLocation)
         // As text, so that a difference reads as one.
         #expect(String(decoding: fast.key.bytes, as: UTF8.self) == String(decoding: slow.key.bytes, as: UTF8.self), sourceLocation: sourceLocation)
-        #expect(fast.leaves == slow.leaves, sourceLocation: sourceLocation)
+        // Text given as bytes has its place among the strings.
+        #expect(fast.allLeaves == slow.leaves, sourceLocation: sourceLocation)
+        #expect(fast.byteLeaves.allSatisfy { fast.leaves[$0.index].isEmpty }, sourceLocation: sourceLocation)
     }
 
     @Test func typedObjectsAreSortedByBytesAndALaterKeyWins() {
@@ -112,6 +114,7 @@ struct TemplateShapesTests {
             .object([("site", .frozen(frozenSite)), ("toc", .list([.object([("id", .string("第1条")), ("level", .int(2))]), .strings([("id", "")])]))]),
             .object([("list", .list([.string("a"), .list([.bool(true)]), .table(big), .frozen(frozenSite)])), ("body", .string("<p>\n"))]),
             .object([("nested", .object([("deeper", .object([("x", .string("\r\n"))]))])), ("empty", .list([]))]),
+            .object([("body", .utf8(Array("<p>正文</p>\n".utf8))), ("a", .utf8([])), ("z", .utf8(Array("x\r\n".utf8))), ("m", .string("s"))]),
         ]
         for typed in samples { Self.expectSameShape(typed, tables: tables) }
     }
@@ -131,12 +134,37 @@ struct TemplateShapesTests {
             page.tree = CmarkParser.parse(page.body)
             let pass = transformer.firstPass(page, byLanguage: transformer.byLanguage)
             #expect(pass.problems.isEmpty)
-            let typed = PageRenderer.pageContext(pass.page, at: index, languages: pass.languages, plan: plan, body: "<p>正文 & \(index)</p>\n")
+            let typed = PageRenderer.pageContext(pass.page, at: index, languages: pass.languages, plan: plan,
+                                                 body: Array("<p>正文 & \(index)</p>\n".utf8))
             Self.expectSameShape(typed, tables: site.theme.shapes.tables)
             let dictionary = typed.value as? [String: Any] ?? [:]
-            #expect(site.theme.render("page", typed) == plain.render("page", dictionary))
+            let expected = plain.render("page", dictionary)
+            #expect(site.theme.render("page", typed) == expected)
+            #expect(site.theme.renderUTF8("page", typed) == Array(expected.utf8))
         }
         for chapter in PageRenderer.chapterList(plan.chapters) { Self.expectSameShape(chapter, tables: site.theme.shapes.tables) }
+    }
+
+    /// Text given as bytes renders as the string it stands for, escaped or not, compiled or through Mustache,
+    /// also where Mustache looks at its last character (a line feed before a standalone tag in a partial).
+    @Test func textGivenAsBytesRendersAsItsString() throws {
+        let (library, texts) = try Self.library(["page": "<main>{{{body}}}</main><i>{{body}}</i>\n  {{> part}}\n{{#flag}}x{{/flag}}",
+                                                 "part": "{{{body}}}\n{{#flag}}\n<b>{{title}}</b>\n{{/flag}}\n"])
+        let shapes = TemplateShapes(library: library, templateTexts: texts, enabled: true)
+        #expect(shapes.isCompilable)
+        let bodies = ["<p>正文 & \"引号\" 'x'</p>\n", "<p>另一页</p>\n", "", "no newline <", "a\r\n", "\n"]
+        for _ in 0..<2 {  // the second round renders every shape from its compiled form
+            for body in bodies {
+                for flag in [true, false] {
+                    let typed = TypedContext.object([("body", .utf8(Array(body.utf8))), ("title", .string("标题 <b>")), ("flag", .bool(flag))])
+                    let expected = library.render(typed.value, withTemplate: "page") ?? "?"
+                    #expect(shapes.renderUTF8("page", typed) == Array(expected.utf8), "\(body.debugDescription) \(flag)")
+                    #expect(shapes.render("page", typed) == expected, "\(body.debugDescription) \(flag)")
+                }
+            }
+        }
+        let counts = shapes.counts("page")
+        #expect(counts.compiled >= 4 && counts.fallback == 0, "\(counts)")
     }
 
     /// Past the limit, new shapes are rendered by Mustache and not kept.
