@@ -402,7 +402,8 @@ struct CompiledTemplate: Sendable {
         self.segments = segments
     }
 
-    /// The output as UTF-8 bytes, with `byteLeaves` in their places (see `ShapeProbe.byteLeaves`).
+    /// The output as UTF-8 bytes, with `byteLeaves` in their places (see `ShapeProbe.byteLeaves`). Strings
+    /// are copied in through their contiguous UTF-8 (appending a `String.UTF8View` goes byte by byte).
     func renderUTF8(_ leaves: [String], byteLeaves: [(index: Int, bytes: [UInt8])]) -> [UInt8] {
         func bytes(_ index: Int) -> [UInt8]? { byteLeaves.first { $0.index == index }?.bytes }
         var size = 0
@@ -416,16 +417,17 @@ struct CompiledTemplate: Sendable {
         output.reserveCapacity(size + size / 16)
         for segment in segments {
             switch segment {
-            case .literal(let text): output += text.utf8
+            case .literal(let text):
+                text.utf8.withContiguousStorageIfAvailable { output.append(contentsOf: $0) } ?? output.append(contentsOf: text.utf8)
             case .value(let index, let escaped, _):
                 if let given = bytes(index) {
-                    if escaped { MustacheEscaping.append(given, to: &output) } else { output += given }
-                } else if escaped {
-                    var text = ""
-                    MustacheEscaping.append(leaves[index], to: &text)
-                    output += text.utf8
+                    if escaped { given.withUnsafeBufferPointer { MustacheEscaping.append($0, to: &output) } } else { output += given }
                 } else {
-                    output += leaves[index].utf8
+                    let text = leaves[index]
+                    let copied: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+                        if escaped { MustacheEscaping.append(utf8, to: &output) } else { output.append(contentsOf: utf8) }
+                    }
+                    if copied == nil { MustacheEscaping.append(Array(text.utf8), escaped: escaped, to: &output) }
                 }
             }
         }
@@ -455,17 +457,29 @@ struct CompiledTemplate: Sendable {
 
 /// The five characters swift-mustache escapes in `{{value}}`, with the same replacements, on UTF-8 bytes.
 enum MustacheEscaping {
-    static func append(_ text: [UInt8], to output: inout [UInt8]) {
-        for byte in text {
-            switch byte {
-            case UInt8(ascii: "<"): output += "&lt;".utf8
-            case UInt8(ascii: ">"): output += "&gt;".utf8
-            case UInt8(ascii: "&"): output += "&amp;".utf8
-            case UInt8(ascii: "\""): output += "&quot;".utf8
-            case UInt8(ascii: "'"): output += "&#39;".utf8
-            default: output.append(byte)
+    /// Appends `text` escaped, copying the runs between special characters in bulk.
+    static func append(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var start = 0
+        for index in 0..<text.count {
+            let entity: StaticString
+            switch text[index] {
+            case UInt8(ascii: "<"): entity = "&lt;"
+            case UInt8(ascii: ">"): entity = "&gt;"
+            case UInt8(ascii: "&"): entity = "&amp;"
+            case UInt8(ascii: "\""): entity = "&quot;"
+            case UInt8(ascii: "'"): entity = "&#39;"
+            default: continue
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index]))
+            output.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+            start = index + 1
         }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+    }
+
+    /// Appends bytes that have no contiguous storage of their own (a bridged string's), escaped or not.
+    static func append(_ bytes: [UInt8], escaped: Bool, to output: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { if escaped { append($0, to: &output) } else { output.append(contentsOf: $0) } }
     }
 
     static func append(_ text: String, to output: inout String) {
