@@ -210,7 +210,10 @@ struct DefinitionDecodingTests {
                 if info == "checklist" {
                     let (definition, _) = try DefinitionYAML.decode(ChecklistDefinition.self, from: Self.block(String(yaml), info: "checklist"))
                     Self.expectCanonicalAsJSONEncoder(definition)
-                    Self.expectCanonicalAsJSONEncoder(definition.submissionSchema(hash: try definition.canonicalHash()))
+                    let schema = definition.submissionSchema(hash: try definition.canonicalHash())
+                    Self.expectCanonicalAsJSONEncoder(schema)
+                    // The build writes schemas with `JSONValue.compactJSON`: the same bytes.
+                    #expect(DefinitionYAML.json(schema) == String(decoding: try Canonical.json(schema), as: UTF8.self))
                     count += 1
                 } else if info == "quiz" {
                     let (quiz, _) = try DefinitionYAML.decode(QuizDefinition.self, from: Self.block(String(yaml), info: "quiz"))

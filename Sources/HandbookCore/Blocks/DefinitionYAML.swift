@@ -138,6 +138,10 @@ enum DefinitionYAML {
     static func json(_ value: String) -> String { JSONValue.string(value).compactJSON }
 
     static func json(_ value: [String: String]) -> String { JSONValue.object(value.mapValues(JSONValue.string)).compactJSON }
+
+    /// A JSON value (a form's submission schema): the same text, written directly rather than through Codable
+    /// (the schemas were half of the blocks' finish).
+    static func json(_ value: JSONValue) -> String { value.compactJSON }
 }
 
 
