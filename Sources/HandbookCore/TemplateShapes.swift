@@ -362,6 +362,10 @@ struct CompiledTemplate: Sendable {
     }
 
     let segments: [Segment]
+    /// The same for byte output, with no reference to count: literals as ranges of `literalBytes`, and
+    /// values as (leaf index, escaped).
+    private let byteSegments: [(literal: Range<Int>, leaf: Int, escaped: Bool)]
+    private let literalBytes: [UInt8]
 
     /// Parses Mustache's output for the marker context; nil when a marker is damaged or a string's marker is
     /// missing where its shape says the text must show it.
@@ -400,30 +404,41 @@ struct CompiledTemplate: Sendable {
         }
         if !literal.isEmpty { segments.append(.literal(String(literal))) }
         self.segments = segments
+        var literalBytes: [UInt8] = [], byteSegments: [(literal: Range<Int>, leaf: Int, escaped: Bool)] = []
+        for segment in segments {
+            switch segment {
+            case .literal(let text):
+                byteSegments.append((literalBytes.count..<(literalBytes.count + text.utf8.count), -1, false))
+                literalBytes += text.utf8
+            case .value(let index, let escaped, _):
+                byteSegments.append((0..<0, index, escaped))
+            }
+        }
+        self.byteSegments = byteSegments
+        self.literalBytes = literalBytes
     }
 
     /// The output as UTF-8 bytes, with `byteLeaves` in their places (see `ShapeProbe.byteLeaves`). Strings
     /// are copied in through their contiguous UTF-8 (appending a `String.UTF8View` goes byte by byte).
     func renderUTF8(_ leaves: [String], byteLeaves: [(index: Int, bytes: [UInt8])]) -> [UInt8] {
         func bytes(_ index: Int) -> [UInt8]? { byteLeaves.first { $0.index == index }?.bytes }
-        var size = 0
-        for segment in segments {
-            switch segment {
-            case .literal(let text): size += text.utf8.count
-            case .value(let index, _, _): size += bytes(index)?.count ?? leaves[index].utf8.count
-            }
+        var size = literalBytes.count
+        for segment in byteSegments where segment.leaf >= 0 {
+            size += bytes(segment.leaf)?.count ?? leaves[segment.leaf].utf8.count
         }
         var output: [UInt8] = []
         output.reserveCapacity(size + size / 16)
-        for segment in segments {
-            switch segment {
-            case .literal(let text):
-                text.utf8.withContiguousStorageIfAvailable { output.append(contentsOf: $0) } ?? output.append(contentsOf: text.utf8)
-            case .value(let index, let escaped, _):
-                if let given = bytes(index) {
+        literalBytes.withUnsafeBufferPointer { literals in
+            for segment in byteSegments {
+                guard segment.leaf >= 0 else {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: literals[segment.literal]))
+                    continue
+                }
+                let escaped = segment.escaped
+                if let given = bytes(segment.leaf) {
                     if escaped { given.withUnsafeBufferPointer { MustacheEscaping.append($0, to: &output) } } else { output += given }
                 } else {
-                    let text = leaves[index]
+                    let text = leaves[segment.leaf]
                     let copied: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
                         if escaped { MustacheEscaping.append(utf8, to: &output) } else { output.append(contentsOf: utf8) }
                     }
