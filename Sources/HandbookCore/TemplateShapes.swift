@@ -476,20 +476,25 @@ enum MustacheEscaping {
     static func append(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         var start = 0
         for index in 0..<text.count {
-            let entity: StaticString
-            switch text[index] {
-            case UInt8(ascii: "<"): entity = "&lt;"
-            case UInt8(ascii: ">"): entity = "&gt;"
-            case UInt8(ascii: "&"): entity = "&amp;"
-            case UInt8(ascii: "\""): entity = "&quot;"
-            case UInt8(ascii: "'"): entity = "&#39;"
-            default: continue
-            }
+            guard let entity = entity(text[index]) else { continue }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index]))
             output.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
             start = index + 1
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+    }
+
+    /// The entity swift-mustache writes for `byte`, or nil when it is written as it is.
+    @inline(__always)
+    static func entity(_ byte: UInt8) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "<"): return "&lt;"
+        case UInt8(ascii: ">"): return "&gt;"
+        case UInt8(ascii: "&"): return "&amp;"
+        case UInt8(ascii: "\""): return "&quot;"
+        case UInt8(ascii: "'"): return "&#39;"
+        default: return nil
+        }
     }
 
     /// Appends bytes that have no contiguous storage of their own (a bridged string's), escaped or not.
@@ -509,17 +514,9 @@ enum MustacheEscaping {
         text.withUTF8 { bytes in
             var start = 0
             for (i, byte) in bytes.enumerated() {
-                let replacement: String
-                switch byte {
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = "&gt;"
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "\""): replacement = "&quot;"
-                case UInt8(ascii: "'"): replacement = "&#39;"
-                default: continue
-                }
+                guard let replacement = entity(byte) else { continue }
                 if start < i { output += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) }
-                output += replacement
+                output += replacement.description
                 start = i + 1
             }
             if start < bytes.count { output += String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self) }
