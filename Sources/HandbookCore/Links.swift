@@ -141,6 +141,11 @@ struct LinkResolver: Sendable {
         String(repeating: "../", count: folderDepth(from)) + to
     }
 
+    /// The folder of the site-relative path `path`: up to its last `/` byte, or "" at the top.
+    static func folder(of path: String) -> Substring {
+        path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[..<$0] } ?? ""
+    }
+
     /// How many folders deep the site-relative path `path` is: its non-empty parts, less one.
     static func folderDepth(_ path: String) -> Int {
         var parts = 0, inPart = false

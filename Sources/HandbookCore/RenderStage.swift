@@ -45,7 +45,7 @@ struct PageRenderer {
         let chapters: [Chapter]
         let chapterOfPage: [Int]
         let assetsByLanguage: [String: (scripts: [String], styles: [String])]
-        let links: [String: String]
+        /// The site, UI strings and links every page's context holds.
         let shared: SharedContext
         let navigation: NavigationHTML
         var languagesByPage: [String: Set<String>]
@@ -70,9 +70,8 @@ struct PageRenderer {
         }
         let assetsByLanguage = Dictionary(transformers.map { ($0.language, (scripts: $0.scripts, styles: $0.styles)) },
                                           uniquingKeysWith: { first, _ in first })
-        let links = extraLinks(pages, generatedPaths: generatedPaths)
         return Plan(pages: pages, chapters: chapters, chapterOfPage: chapterOfPage, assetsByLanguage: assetsByLanguage,
-                    links: links, shared: SharedContext(config: site.config, theme: site.theme, links: links),
+                    shared: SharedContext(config: site.config, theme: site.theme, links: extraLinks(pages, generatedPaths: generatedPaths)),
                     navigation: NavigationHTML(theme: site.theme, chapters: chapters, pages: pages),
                     languagesByPage: languagesByPage, renderer: HTMLRenderer(allowRawHTML: site.config.allowRawHTML),
                     config: site.config, theme: site.theme)

@@ -251,7 +251,7 @@ struct Transformer {
     static func siteRelative(_ url: String, from page: String) -> String {
         let depth = LinkResolver.folderDepth(page)
         // Cut at the last `/` byte, as `folderDepth` counts them (page paths are normalised: no empty parts).
-        let folder = page.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(page[..<$0]) } ?? ""
+        let folder = LinkResolver.folder(of: page)
         var rest = url
         for _ in 0..<depth where rest.hasPrefix("../") { rest.removeFirst(3) }
         return depth > 0 && !url.hasPrefix("../") ? folder + "/" + rest : rest
