@@ -201,7 +201,7 @@ public struct Builder: Sendable {
     /// After the stream: links to other pages' headings, cites, and the transformers' finish over all blocks.
     static func complete(_ outcomes: [PageStream.Outcome], site: LoadedSite, transformers: [any BlockTransformer])
         throws(BuildFailure) -> Transformer.FinishedBlocks {
-        var anchors: [String: Set<String>] = [:]
+        var anchors: [String: AnchorSet] = [:]
         anchors.reserveCapacity(site.pages.count)
         var references: [BlockReference] = []
         for (page, outcome) in zip(site.pages, outcomes) {

@@ -66,7 +66,7 @@ public final class SiteSession {
         /// Per page: link and image destinations as written, for cheap re-checks when anchors change.
         var linkTargets: [[String]]
         var sections: [[IndexedSection]]
-        var anchors: [String: Set<String>]
+        var anchors: [String: AnchorSet]
         var resolvedCites: [String: String]
         var finished: Transformer.FinishedBlocks
         var plan: PageRenderer.Plan

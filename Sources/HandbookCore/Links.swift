@@ -5,7 +5,7 @@ import Foundation
 /// anchors are diagnostics at the link's position.
 struct LinkResolver: Sendable {
     /// Anchors per page source path.
-    let anchors: [String: Set<String>]
+    let anchors: [String: AnchorSet]
     /// Non-Markdown files in the content folder (copied to the site), by path.
     let assets: Set<String>
     /// Set when pages' anchors are not known yet (the streaming build transforms one page at a time, in one
@@ -13,7 +13,7 @@ struct LinkResolver: Sendable {
     /// checked once every page is transformed.
     let pages: Set<String>?
 
-    init(anchors: [String: Set<String>], assets: Set<String>) {
+    init(anchors: [String: AnchorSet], assets: Set<String>) {
         self.anchors = anchors
         self.assets = assets
         self.pages = nil

@@ -12,7 +12,7 @@ public struct Page: Sendable {
     public var body: String
     public var tree: MarkdownNode?
     public var headings: [Heading] = []
-    public var anchors: Set<String> = []
+    public var anchors: AnchorSet = []
     /// The words after what looks like a fence opener (` ```quiz `) anywhere in the file: a guess at the
     /// page's block languages, made at load while the bytes are at hand. Only used as a guess (see `Builder`).
     public var fenceWords: [String] = []

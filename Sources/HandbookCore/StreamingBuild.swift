@@ -36,7 +36,7 @@ struct PageStream {
 
     /// What one page leaves behind.
     struct Outcome: Sendable {
-        var anchors: Set<String> = []
+        var anchors: AnchorSet = []
         var artifacts: [(String, any Sendable)] = []
         var references: [BlockReference] = []
         var sections: [IndexedSection] = []
@@ -160,7 +160,7 @@ struct PageStream {
 
     /// Link diagnostics, page by page in document order: the problems found on the page and the links to
     /// headings that no page has.
-    static func linkProblems(_ outcomes: [Outcome], anchors: [String: Set<String>]) -> [Diagnostic] {
+    static func linkProblems(_ outcomes: [Outcome], anchors: [String: AnchorSet]) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         for outcome in outcomes {
             for issue in outcome.links {

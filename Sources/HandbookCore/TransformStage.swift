@@ -75,7 +75,7 @@ struct Transformer {
         var pass = PagePass(page: page)
         var ids = HeadingIDGenerator()
         var headings: [Page.Heading] = []
-        var anchors: Set<String> = []
+        var anchors: AnchorSet = []
         var collected: [String: [any Sendable]] = [:]
         var blockNumber = 0
         for index in tree.children.indices {
@@ -257,14 +257,14 @@ struct Transformer {
         return depth > 0 && !url.hasPrefix("../") ? folder + "/" + rest : rest
     }
 
-    static func anchorHint(_ anchor: String, in anchors: Set<String>) -> String {
+    static func anchorHint(_ anchor: String, in anchors: AnchorSet) -> String {
         let close = anchors.sorted().filter { $0.contains(anchor) || anchor.contains($0) }.prefix(3)
         if !close.isEmpty { return "did you mean " + close.map { "#\($0)" }.joined(separator: ", ") + "?" }
         return "headings get ids from their text; `### 第31条 …` gets `#第31条`; or add `{#id}` to a heading"
     }
 
     private func transformNode(_ node: inout MarkdownNode, page: Page, ids: inout HeadingIDGenerator, headings: inout [Page.Heading],
-                               anchors: inout Set<String>, byLanguage: [String: any BlockTransformer],
+                               anchors: inout AnchorSet, byLanguage: [String: any BlockTransformer],
                                artifacts: inout [String: [any Sendable]], references: inout [BlockReference],
                                texts: inout [Int: String], blockNumber: inout Int, languages: inout Set<String>,
                                problems: inout [Diagnostic], resolver: LinkResolver?, links: inout [LinkIssue]) {
@@ -389,7 +389,7 @@ struct Transformer {
         for child in tree.children {
             if case .heading(let level) = child.kind, level <= 3 {
                 if !current.text.isEmpty || current.anchor.isEmpty { sections.append(current) }
-                current = IndexedSection(pageTitle: page.title, heading: page.headings.first { $0.id == child.anchor }?.text ?? child.plainText,
+                current = IndexedSection(pageTitle: page.title, heading: child.anchor.flatMap { a in page.headings.first { ExactString.sameBytes($0.id, a) } }?.text ?? child.plainText,
                                          anchor: child.anchor ?? "", pageOutputPath: outputPath, text: "")
                 continue
             }
@@ -431,7 +431,7 @@ struct PendingAnchor: Sendable {
     var column: Int
 
     /// The "no heading" diagnostic, with `known` (the target's anchors) for the hint.
-    func diagnostic(known: Set<String>) -> Diagnostic {
+    func diagnostic(known: AnchorSet) -> Diagnostic {
         Diagnostic(stage: .transform, file: file, line: line, column: column,
                    message: "link to `\(destination)`: \(page) has no heading `#\(anchor)`",
                    hint: Transformer.anchorHint(anchor, in: known))

@@ -42,4 +42,36 @@ struct HeadingIDTests {
         #expect(HeadingIDGenerator.explicitID(in: "没有 id") == nil)
         #expect(HeadingIDGenerator.explicitID(in: "空 {#}") == nil)
     }
+
+    /// The byte path for ASCII and CJK text gives what the Unicode path gives, on random headings.
+    @Test func plainSlugsEqualUnicodeSlugs() {
+        var rng = SplitMix(seed: 7)
+        let pieces = ["投诉", "处理", "第", "条", "一", "龥", "一", "A", "z", "Q", "0", "9", "_", "-", " ", "&", ".", "(", "#", "\t", "~", "Ab"]
+        for _ in 0..<3000 {
+            let text = (0..<rng.next(9)).map { _ in pieces[rng.next(pieces.count)] }.joined()
+            let plain = HeadingIDGenerator.plainSlug(text)
+            #expect(plain == HeadingIDGenerator.unicodeSlug(text), "\(text)")
+        }
+        // Anything outside ASCII and U+4E00–U+9FFF goes the Unicode way.
+        for text in ["Ａ级", "客户（按）", "é", "㐀", "ꀀ", "😀"] { #expect(HeadingIDGenerator.plainSlug(text) == nil) }
+        #expect(HeadingIDGenerator.clauseID("第12条 送货") == "第12条")
+        #expect(HeadingIDGenerator.clauseID("第12章") == nil)
+        #expect(HeadingIDGenerator.clauseID("第条") == nil)
+    }
+
+    /// Ids are told apart byte for byte, as a browser matches a fragment: canonically equal but differently
+    /// written ids are two ids (String's `==` would call them one).
+    @Test func idsAreExactStrings() {
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed)
+        var ids = HeadingIDGenerator()
+        #expect(ids.makeID(for: "x", explicit: composed) == composed)
+        #expect(ids.makeID(for: "x", explicit: decomposed) == decomposed)
+        var anchors: AnchorSet = [composed]
+        #expect(anchors.contains(composed) && !anchors.contains(decomposed))
+        let inserted = anchors.insert(decomposed)
+        #expect(inserted)
+        #expect(anchors.count == 2 && Set(anchors) == [composed])
+    }
 }
+
