@@ -12,6 +12,9 @@ public struct BuildOptions: Sendable {
     /// The build keeps the pages' sources from load until each page is streamed while their total is at most
     /// this many bytes; above it, each page is read again when its turn comes, so memory stays flat.
     public var sourceBudget = 64 << 20
+    /// The search index keeps this many bytes of its intermediate data in memory, the rest in a temporary file.
+    /// (5,000 pages of Chinese text store about 50 MB in all, the chunks' tokens and postings first.)
+    public var indexMemoryBudget = 32 << 20
 
     public init(root: URL, transformers: [any BlockTransformer] = []) {
         self.root = root
@@ -51,7 +54,8 @@ public struct Builder: Sendable {
     public let log: @Sendable (String) -> Void
     /// Turns the collected sections into site files, handing each to the writer as it is made; returns their
     /// paths. When nil (the default) the search index is built while the pages stream (`SearchIndexStream`),
-    /// its postings kept in a temporary file, so that memory does not grow with the handbook.
+    /// its postings kept in memory up to `BuildOptions.indexMemoryBudget` and in a temporary file past it, so that
+    /// memory does not grow with the handbook.
     public let indexer: Indexer?
 
     public typealias Indexer = @Sendable ([IndexedSection], _ write: @Sendable (String, String) -> Void) -> [String]
@@ -105,7 +109,7 @@ public struct Builder: Sendable {
             while true {
                 var searchIndex: SearchIndexStream?
                 if indexer == nil {
-                    guard let store = SpillFile(in: stagingPath) else { throw Self.indexFailure("cannot make a temporary file in \(stagingPath)", site: site) }
+                    guard let store = SpillFile(in: stagingPath, memoryBudget: options.indexMemoryBudget) else { throw Self.indexFailure("cannot make a temporary file in \(stagingPath)", site: site) }
                     searchIndex = SearchIndexStream(store: store, write: writeIndexFile)
                 }
                 streamed = try stream.run(into: staging, emitter: emitter, generatedPaths: guessed, index: searchIndex)

@@ -27,13 +27,17 @@ struct StreamingBuildTests {
         func remove() { try? FileManager.default.removeItem(at: root) }
     }
 
-    /// Builds `root` into a fresh folder with the streaming builder; returns the files and the log.
-    static func build(_ root: URL, sourceBudget: Int? = nil) throws -> (files: [String: Data], log: [String]) {
+    /// Builds `root` into a fresh folder with the streaming builder; returns the files and the log. With
+    /// `memoryBudget`, both the pages' sources and the search index's data stay in memory only up to it.
+    static func build(_ root: URL, memoryBudget: Int? = nil) throws -> (files: [String: Data], log: [String]) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("hb-stream-out-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
         var options = BuildOptions(root: root, transformers: transformers)
         options.outputOverride = output.path
-        if let sourceBudget { options.sourceBudget = sourceBudget }
+        if let memoryBudget {
+            options.sourceBudget = memoryBudget
+            options.indexMemoryBudget = memoryBudget
+        }
         let lines = LogLines()
         _ = try Builder(options: options, log: { lines.append($0) }).build()
         return (IncrementalBuildTests.Scratch.files(in: output), lines.all)
@@ -63,12 +67,13 @@ struct StreamingBuildTests {
         #expect(IncrementalBuildTests.differing(streamed.files, staged).sorted() == [])
     }
 
-    /// Past the source budget every page is read again as it is streamed; the site is the same.
+    /// Past the source budget every page is read again as it is streamed, and past the index's budget its data
+    /// goes to the temporary file; the site is the same.
     @Test(arguments: ["forms-site", "basic"])
     func rereadingSourcesGivesTheSameSite(fixture: String) throws {
         let root = FixtureSiteTests.fixtures.appendingPathComponent(fixture)
         let kept = try Self.build(root)
-        let reread = try Self.build(root, sourceBudget: 0)
+        let reread = try Self.build(root, memoryBudget: 0)
         #expect(!kept.files.isEmpty)
         #expect(IncrementalBuildTests.differing(kept.files, reread.files).sorted() == [])
     }
@@ -143,7 +148,7 @@ struct StreamingBuildTests {
         #expect(files["assets/search/shard-0.js"] != nil)
         #expect(files["assets/search/docs-17.js"] != nil)  // over 1,100 sections, 64 to a docs file
         #expect(IncrementalBuildTests.differing(files, try Self.stagedBuild(project.root)).sorted() == [])
-        let reread = try Self.build(project.root, sourceBudget: 0)
+        let reread = try Self.build(project.root, memoryBudget: 0)
         #expect(IncrementalBuildTests.differing(files, reread.files).sorted() == [])
         #expect(!files.keys.contains { $0.contains(".handbook-index") })
     }
@@ -194,18 +199,32 @@ struct DeferredLinkResolverTests {
     }
 }
 
-/// The streamed index's temporary file: what is appended (from several threads) reads back the same.
+/// The streamed index's spill store: what is appended (from several threads) reads back the same, whether it
+/// was kept in memory (up to the budget) or went to the temporary file.
 struct SpillFileTests {
-    @Test func appendsReadBack() throws {
+    @Test(arguments: [0, 20_000, 1 << 30])
+    func appendsReadBack(memoryBudget: Int) throws {
         let directory = FileManager.default.temporaryDirectory.path
-        let store = try #require(SpillFile(in: directory))
+        let store = try #require(SpillFile(in: directory, memoryBudget: memoryBudget))
         let pieces = (0..<64).map { n in [UInt8]((0..<(n * 37 + 1)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ n) }) }
+        let total = pieces.map(\.count).reduce(0, +)
         let offsets = pieces.parallelMap { piece in piece.withUnsafeBytes { store.append($0) } }
         for (piece, offset) in zip(pieces, offsets) {
             let offset = try #require(offset)
             var back = [UInt8](repeating: 0, count: piece.count)
             #expect(back.withUnsafeMutableBytes { store.read(at: offset, into: $0) })
             #expect(back == piece)
+            // A part of an append reads back too.
+            if piece.count > 10 {
+                var part = [UInt8](repeating: 0, count: 5)
+                #expect(part.withUnsafeMutableBytes { store.read(at: offset + 3, into: $0) })
+                #expect(part == Array(piece[3..<8]))
+            }
+        }
+        switch memoryBudget {
+        case 0: #expect(store.memoryBytes == 0)
+        case total...: #expect(store.memoryBytes == total)
+        default: #expect(store.memoryBytes > 0 && store.memoryBytes <= memoryBudget)  // the rest went to the file
         }
         let end = offsets.compactMap { $0 }.max()! + pieces.map(\.count).max()!
         var past = [UInt8](repeating: 0, count: 16)
