@@ -23,16 +23,25 @@ struct PageRenderer {
 
     static func chapters(of pages: [Page]) -> [Chapter] {
         var chapters: [Chapter] = []
-        var byKey: [String: Int] = [:]
-        for (index, page) in pages.enumerated() {
-            let parts = page.sourcePath.split(separator: "/")
-            let key = parts.count > 1 ? String(parts[0]) + "/" : page.sourcePath
-            if let existing = byKey[key] {
+        var byKey: [Substring: Int] = [:]
+        var last: (key: Substring, chapter: Int)?
+        for index in pages.indices {
+            // A page in a folder belongs to the folder's chapter (keyed `folder/`); a top-level page is one.
+            let path = pages[index].sourcePath
+            let slash = path.utf8.firstIndex(of: UInt8(ascii: "/"))
+            let key = slash.map { path[...$0] } ?? path[...]
+            // Pages come in order, so a folder's pages follow each other: most need no look-up.
+            if let last, last.key == key {
+                chapters[last.chapter].pages.append(index)
+            } else if let existing = byKey[key] {
                 chapters[existing].pages.append(index)
+                last = (key, existing)
             } else {
                 byKey[key] = chapters.count
+                last = (key, chapters.count)
+                let page = pages[index]
                 chapters.append(Chapter(title: page.title, url: page.outputPath, summary: page.frontMatter.summary,
-                                        owner: page.frontMatter.owner, pages: [index], isFolder: parts.count > 1))
+                                        owner: page.frontMatter.owner, pages: [index], isFolder: slash != nil))
             }
         }
         return chapters

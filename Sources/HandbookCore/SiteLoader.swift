@@ -37,7 +37,7 @@ enum SiteLoader {
 
         let contentDirectory = config.contentDirectory
         let kept = ByteBudget(sourceBudget)
-        let loaded = markdown.parallelMap { path -> Result<Page, BuildFailure> in
+        var loaded = markdown.parallelMap { path -> Result<Page, BuildFailure> in
             var result = loadPage(path, contentDir: contentDir, contentDirectory: contentDirectory)
             // A kept page holds its file's bytes (for diagnostics) and its body: both count.
             if case .success(var page) = result, !kept.take(page.source.byteCount + page.body.utf8.count) {
@@ -48,8 +48,13 @@ enum SiteLoader {
         }
         var problems: [Diagnostic] = []
         var pages: [Page] = []
-        for result in loaded {
-            switch result {
+        pages.reserveCapacity(loaded.count)
+        // Each result is swapped out of the array rather than copied: a page is moved, not retained field by
+        // field and released again with the array (some milliseconds on one core for thousands of pages).
+        for index in loaded.indices {
+            var result = Result<Page, BuildFailure>.failure(BuildFailure([]))
+            swap(&result, &loaded[index])
+            switch consume result {
             case .success(let page): pages.append(page)
             case .failure(let failure): problems += failure.diagnostics
             }
@@ -58,14 +63,15 @@ enum SiteLoader {
             problems.append(Diagnostic(stage: .load, file: config.contentDirectory, message: "no Markdown pages found", hint: "add a page such as content/01-general.md"))
         }
         var seenIDs: [String: String] = [:]
-        for page in pages {
-            let id = page.frontMatter.id ?? String(page.sourcePath.dropLast(3))
-            if let other = seenIDs[id] {
-                problems.append(Diagnostic(stage: .load, file: page.displayPath, line: 2, message: "page id `\(id)` is also used by \(other)", hint: "give one page a different `id`"))
+        seenIDs.reserveCapacity(pages.count)
+        for index in pages.indices {  // by index: `for page in pages` would copy every page
+            let id = pages[index].frontMatter.id ?? String(pages[index].sourcePath.dropLast(3))
+            if let other = seenIDs.updateValue(pages[index].displayPath, forKey: id) {
+                problems.append(Diagnostic(stage: .load, file: pages[index].displayPath, line: 2, message: "page id `\(id)` is also used by \(other)",
+                                           hint: "give one page a different `id`"))
             }
-            seenIDs[id] = page.displayPath
-            if ["index.md", "404.md", "search.md"].contains(page.sourcePath) {
-                problems.append(Diagnostic(stage: .load, file: page.displayPath, message: "`\(page.sourcePath)` would overwrite a generated page",
+            if ["index.md", "404.md", "search.md"].contains(pages[index].sourcePath) {
+                problems.append(Diagnostic(stage: .load, file: pages[index].displayPath, message: "`\(pages[index].sourcePath)` would overwrite a generated page",
                                            hint: "rename the file; the home, 404 and search pages are made by the theme"))
             }
         }

@@ -26,7 +26,9 @@ struct PageStream {
         var body: String
     }
 
-    init(site loaded: LoadedSite, transformers: [any BlockTransformer]) {
+    /// `consuming`: the loaded site's page list is then this stream's alone, and taking the sources out of
+    /// its pages changes them in place instead of copying the list first.
+    init(site loaded: consuming LoadedSite, transformers: [any BlockTransformer]) {
         var site = loaded
         sources = site.pages.map { $0.sourceDropped ? nil : Source(text: $0.source, body: $0.body) }
         for index in site.pages.indices where !site.pages[index].sourceDropped { site.pages[index].dropSource() }
