@@ -153,6 +153,11 @@ public struct Builder: Sendable {
             files.merge(finished.dataFiles) { $1 }
             report(.render, seconds: streamWall * cpu.render / streamCPU + Date().timeIntervalSince(renderStart.0),
                    cpu: cpu.render + PageStream.threadCPUSeconds() - renderStart.1)
+            // The generated files go into the staging folder while the index finishes (emit's first part).
+            let writeStart = (Date(), PageStream.threadCPUSeconds())
+            try emitter.write(files, into: staging)
+            files = [:]
+            let written = (wall: Date().timeIntervalSince(writeStart.0), cpu: PageStream.threadCPUSeconds() - writeStart.1)
 
             var sections: [IndexedSection] = []
             if indexer != nil {
@@ -189,10 +194,9 @@ public struct Builder: Sendable {
             report(.index, seconds: streamWall * cpu.index / streamCPU + finishTime.wall,
                    cpu: cpu.index + finishTime.cpu, note: indexer != nil ? "" : "   (sections tokenised while streaming, finished beside transform and render)")
             sections = []
-            try timed(.emit) { () throws(BuildFailure) in
-                try emitter.write(files, into: staging)
-                try emitter.finish(staging)
-            }
+            let emitStart = (Date(), Self.cpuSeconds())
+            try emitter.finish(staging)
+            report(.emit, seconds: written.wall + Date().timeIntervalSince(emitStart.0), cpu: written.cpu + Self.cpuSeconds() - emitStart.1)
             return BuildReport(pages: pageCount, blockCounts: blockCounts, outputDirectory: site.outputDirectory,
                                stageSeconds: timings, totalSeconds: Date().timeIntervalSince(started))
         } catch {

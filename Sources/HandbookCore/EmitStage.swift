@@ -19,10 +19,25 @@ struct Emitter {
         let reused: Bool
         private var written = Set<String>()
         private let lock = NSLock()
+        /// What the reused folder held, listed on a thread of its own while the build writes (files and folders
+        /// written meanwhile may or may not be in it: they are not stale either way).
+        let previousFiles: Background<Listing>?
+
+        struct Listing: Sendable {
+            /// (site-relative path, full path) of every file, and every folder, parents first.
+            var files: [(String, String)] = []
+            var folders: [String] = []
+        }
 
         init(folder: URL, reused: Bool) {
             self.folder = folder
             self.reused = reused
+            let path = folder.path
+            previousFiles = reused ? Background {
+                var listing = Listing()
+                Emitter.walk(path, relative: "", files: { listing.files.append(($0, $1)) }, folders: { listing.folders.append($0) })
+                return listing
+            } : nil
         }
 
         func record(_ paths: some Sequence<String>) {
@@ -133,12 +148,11 @@ struct Emitter {
     }
 
     /// Removes every file of the staging folder that this build did not write, then the folders left empty.
+    /// Only what the folder held before the build can be stale: a new folder starts empty.
     static func prune(_ staging: Staging) {
-        var stale: [String] = [], folders: [String] = []
-        walk(staging.path, relative: "", files: { relative, full in if !staging.wasWritten(relative) { stale.append(full) } },
-             folders: { folders.append($0) })
-        for path in stale { unlink(path) }
-        for folder in folders.reversed() { rmdir(folder) }  // fails, harmlessly, on folders that still hold files
+        guard let listing = staging.previousFiles?.wait() else { return }
+        for (relative, full) in listing.files where !staging.wasWritten(relative) { unlink(full) }
+        for folder in listing.folders.reversed() { rmdir(folder) }  // fails, harmlessly, on folders that still hold files
     }
 
     /// Calls `files` with (site-relative path, full path) for every file below `root`, and `folders` with every
