@@ -18,14 +18,14 @@ public struct HTMLRenderer: Sendable {
     public func renderUTF8(_ node: MarkdownNode) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
-        renderBlock(node, tightParent: false, into: &out)
+        withUnsafePointer(to: node) { renderBlock($0, tightParent: false, into: &out) }
         return out
     }
 
     /// Renders inline children only (e.g. a heading's text for a table of contents).
     public func renderInlines(of node: MarkdownNode) -> String {
         var out: [UInt8] = []
-        for child in node.children { renderInline(child, into: &out) }
+        node.children.forEachNode { renderInline($0, into: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -35,14 +35,14 @@ public struct HTMLRenderer: Sendable {
         if let last = out.last, last != UInt8(ascii: "\n") { out.append(UInt8(ascii: "\n")) }
     }
 
-    private func renderBlock(_ node: MarkdownNode, tightParent: Bool, into out: inout [UInt8]) {
-        switch node.kind {
+    private func renderBlock(_ node: UnsafePointer<MarkdownNode>, tightParent: Bool, into out: inout [UInt8]) {
+        switch node.pointee.kind {
         case .document:
-            for child in node.children { renderBlock(child, tightParent: false, into: &out) }
+            node.pointee.children.forEachNode { renderBlock($0, tightParent: false, into: &out) }
         case .blockQuote:
             newline(&out)
             out.append(contentsOf: "<blockquote>\n".utf8)
-            for child in node.children { renderBlock(child, tightParent: false, into: &out) }
+            node.pointee.children.forEachNode { renderBlock($0, tightParent: false, into: &out) }
             newline(&out)
             out.append(contentsOf: "</blockquote>\n".utf8)
         case .list(let list):
@@ -54,24 +54,24 @@ public struct HTMLRenderer: Sendable {
             } else {
                 out.append(contentsOf: "<ol start=\"\(list.start)\">\n".utf8)
             }
-            for item in node.children { renderBlock(item, tightParent: list.isTight, into: &out) }
+            node.pointee.children.forEachNode { renderBlock($0, tightParent: list.isTight, into: &out) }
             newline(&out)
             out.append(contentsOf: (list.isOrdered ? "</ol>\n" : "</ul>\n").utf8)
         case .item:
             newline(&out)
             out.append(contentsOf: "<li>".utf8)
-            for child in node.children { renderBlock(child, tightParent: tightParent, into: &out) }
+            node.pointee.children.forEachNode { renderBlock($0, tightParent: tightParent, into: &out) }
             out.append(contentsOf: "</li>\n".utf8)
         case .heading(let level):
             newline(&out)
             out.append(contentsOf: "<h\(level)".utf8)
-            if let anchor = node.anchor {
+            if let anchor = node.pointee.anchor {
                 out.append(contentsOf: " id=\"".utf8)
                 HTMLEscaping.escapeHTML(anchor, into: &out)
                 out.append(UInt8(ascii: "\""))
             }
             out.append(UInt8(ascii: ">"))
-            for child in node.children { renderInline(child, into: &out) }
+            node.pointee.children.forEachNode { renderInline($0, into: &out) }
             out.append(contentsOf: "</h\(level)>\n".utf8)
         case .codeBlock(let info, let literal):
             newline(&out)
@@ -98,11 +98,11 @@ public struct HTMLRenderer: Sendable {
             out.append(contentsOf: "<hr />\n".utf8)
         case .paragraph:
             if tightParent {
-                for child in node.children { renderInline(child, into: &out) }
+                node.pointee.children.forEachNode { renderInline($0, into: &out) }
             } else {
                 newline(&out)
                 out.append(contentsOf: "<p>".utf8)
-                for child in node.children { renderInline(child, into: &out) }
+                node.pointee.children.forEachNode { renderInline($0, into: &out) }
                 out.append(contentsOf: "</p>\n".utf8)
             }
         default:
@@ -110,8 +110,8 @@ public struct HTMLRenderer: Sendable {
         }
     }
 
-    private func renderInline(_ node: MarkdownNode, into out: inout [UInt8]) {
-        switch node.kind {
+    private func renderInline(_ node: UnsafePointer<MarkdownNode>, into out: inout [UInt8]) {
+        switch node.pointee.kind {
         case .text(let literal):
             HTMLEscaping.escapeHTML(literal, into: &out)
         case .softBreak:
@@ -126,11 +126,11 @@ public struct HTMLRenderer: Sendable {
             if allowRawHTML { out.append(contentsOf: literal.utf8) } else { out += Self.rawHTMLOmitted }
         case .emphasis:
             out.append(contentsOf: "<em>".utf8)
-            for child in node.children { renderInline(child, into: &out) }
+            node.pointee.children.forEachNode { renderInline($0, into: &out) }
             out.append(contentsOf: "</em>".utf8)
         case .strong:
             out.append(contentsOf: "<strong>".utf8)
-            for child in node.children { renderInline(child, into: &out) }
+            node.pointee.children.forEachNode { renderInline($0, into: &out) }
             out.append(contentsOf: "</strong>".utf8)
         case .link(let destination, let title):
             out.append(contentsOf: "<a href=\"".utf8)
@@ -144,7 +144,7 @@ public struct HTMLRenderer: Sendable {
                 out.append(UInt8(ascii: "\""))
             }
             out.append(UInt8(ascii: ">"))
-            for child in node.children { renderInline(child, into: &out) }
+            node.pointee.children.forEachNode { renderInline($0, into: &out) }
             out.append(contentsOf: "</a>".utf8)
         case .image(let source, let title):
             out.append(contentsOf: "<img src=\"".utf8)
@@ -152,7 +152,7 @@ public struct HTMLRenderer: Sendable {
                 HTMLEscaping.escapeHref(source, into: &out)
             }
             out.append(contentsOf: "\" alt=\"".utf8)
-            for child in node.children { renderPlain(child, into: &out) }
+            node.pointee.children.forEachNode { renderPlain($0, into: &out) }
             if !title.isEmpty {
                 out.append(contentsOf: "\" title=\"".utf8)
                 HTMLEscaping.escapeHTML(title, into: &out)
@@ -161,19 +161,19 @@ public struct HTMLRenderer: Sendable {
         case .generatedHTML(let html):
             out.append(contentsOf: html.utf8)
         default:
-            for child in node.children { renderBlock(child, tightParent: false, into: &out) }
+            node.pointee.children.forEachNode { renderBlock($0, tightParent: false, into: &out) }
         }
     }
 
     /// Image alt text: the literal text of the descendants, as cmark's "plain" mode writes it.
-    private func renderPlain(_ node: MarkdownNode, into out: inout [UInt8]) {
-        switch node.kind {
+    private func renderPlain(_ node: UnsafePointer<MarkdownNode>, into out: inout [UInt8]) {
+        switch node.pointee.kind {
         case .text(let literal), .code(let literal), .htmlInline(let literal):
             HTMLEscaping.escapeHTML(literal, into: &out)
         case .softBreak, .lineBreak:
             out.append(UInt8(ascii: " "))
         default:
-            for child in node.children { renderPlain(child, into: &out) }
+            node.pointee.children.forEachNode { renderPlain($0, into: &out) }
         }
     }
 }
