@@ -75,17 +75,18 @@ public struct MarkdownNode: Sendable, Equatable {
 
     /// Appends what `plainText` returns, without making a string of its own.
     public func appendPlainText(to result: inout String) {
-        withUnsafePointer(to: self) { Self.appendPlainText($0, to: &result) }
+        withUnsafePointer(to: self) { Self.appendPlainText(of: $0, to: &result) }
     }
 
-    private static func appendPlainText(_ node: UnsafePointer<MarkdownNode>, to result: inout String) {
+    /// The same for a node reached by pointer (`forEachNode`), without copying it.
+    public static func appendPlainText(of node: UnsafePointer<MarkdownNode>, to result: inout String) {
         switch node.pointee.kind {
         case .text(let s), .code(let s):
             result += s
         case .softBreak, .lineBreak:
             result += " "
         default:
-            node.pointee.children.forEachNode { appendPlainText($0, to: &result) }
+            node.pointee.children.forEachNode { appendPlainText(of: $0, to: &result) }
         }
     }
 }

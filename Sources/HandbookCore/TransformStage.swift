@@ -386,18 +386,20 @@ struct Transformer {
         var current = IndexedSection(pageTitle: page.title, heading: page.title, anchor: "", pageOutputPath: outputPath,
                                      text: page.frontMatter.summary ?? "")
         var blockNumber = 0
-        for child in tree.children {
-            if case .heading(let level) = child.kind, level <= 3 {
+        tree.children.forEachNode { child in  // by pointer: `for child in` would copy every node
+            if case .heading(let level) = child.pointee.kind, level <= 3 {
                 if !current.text.isEmpty || current.anchor.isEmpty { sections.append(current) }
-                current = IndexedSection(pageTitle: page.title, heading: child.anchor.flatMap { a in page.headings.first { ExactString.sameBytes($0.id, a) } }?.text ?? child.plainText,
-                                         anchor: child.anchor ?? "", pageOutputPath: outputPath, text: "")
-                continue
+                current = IndexedSection(pageTitle: page.title,
+                                         heading: child.pointee.anchor.flatMap { a in page.headings.first { ExactString.sameBytes($0.id, a) } }?.text
+                                             ?? child.pointee.plainText,
+                                         anchor: child.pointee.anchor ?? "", pageOutputPath: outputPath, text: "")
+                return
             }
             // Append the block's text in place, a space before it when there is text already.
             let hadText = !current.text.isEmpty
             if hadText { current.text += " " }
             let start = current.text.utf8.count
-            child.appendPlainText(to: &current.text)
+            MarkdownNode.appendPlainText(of: child, to: &current.text)
             if !blockTexts.isEmpty { Self.generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &current.text) }
             if hadText, current.text.utf8.count == start { current.text.removeLast() }
         }
@@ -405,12 +407,12 @@ struct Transformer {
         return sections
     }
 
-    private static func generatedTexts(in node: MarkdownNode, blockTexts: [Int: String], blockNumber: inout Int, into text: inout String) {
-        if case .generatedHTML = node.kind {
+    private static func generatedTexts(in node: UnsafePointer<MarkdownNode>, blockTexts: [Int: String], blockNumber: inout Int, into text: inout String) {
+        if case .generatedHTML = node.pointee.kind {
             if let blockText = blockTexts[blockNumber] { text += " " + blockText }
             blockNumber += 1
         }
-        for child in node.children { generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &text) }
+        node.pointee.children.forEachNode { generatedTexts(in: $0, blockTexts: blockTexts, blockNumber: &blockNumber, into: &text) }
     }
 }
 
