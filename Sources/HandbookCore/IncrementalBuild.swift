@@ -463,15 +463,15 @@ public final class SiteSession {
     /// Link and image destinations in a tree, as written.
     static func linkTargets(_ node: MarkdownNode) -> [String] {
         var result: [String] = []
-        func walk(_ node: MarkdownNode) {
-            switch node.kind {
+        func walk(_ node: UnsafePointer<MarkdownNode>) {
+            switch node.pointee.kind {
             case .link(let destination, _): result.append(destination)
             case .image(let source, _): result.append(source)
             default: break
             }
-            for child in node.children { walk(child) }
+            node.pointee.children.forEachNode(walk)
         }
-        walk(node)
+        withUnsafePointer(to: node, walk)
         return result
     }
 
