@@ -17,7 +17,8 @@ public struct ChecklistDefinition: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case id, title, version, cite, description, fields, rules }
-    private static let keyNames = Set(CodingKeys.allCases.map(\.rawValue))
+    /// The keys a definition may have (for readers other than `Decodable`).
+    public static let keyNames = Set(CodingKeys.allCases.map(\.rawValue))
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: ChecklistDefinition.keyNames, context: "checklist")
@@ -57,7 +58,8 @@ public struct RepeatSpec: Sendable, Equatable, Codable {
     public var max: Int?
     public init(min: Int? = nil, max: Int? = nil) { self.min = min; self.max = max }
     enum CodingKeys: String, CodingKey { case min, max }
-    private static let keyNames: Set<String> = ["min", "max"]
+    /// The keys a definition may have (for readers other than `Decodable`).
+    public static let keyNames: Set<String> = ["min", "max"]
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: RepeatSpec.keyNames, context: "repeat")
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -129,9 +131,10 @@ public struct Field: Sendable, Equatable, Codable {
         }
     }
 
-    private static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
+    /// The keys a definition may have (for readers other than `Decodable`).
+    public static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
     /// For each type, the keys only other types allow (in declaration order: the first present one is reported).
-    private static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: FieldType.allCases.map { type in
+    public static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: FieldType.allCases.map { type in
         let specific = Set(Field.specificKeys(for: type))
         return (type, CodingKeys.allCases.map(\.stringValue).filter { !Field.common.contains($0) && !specific.contains($0) })
     })
@@ -237,9 +240,10 @@ public struct Rule: Sendable, Equatable, Codable {
         }
     }
 
-    private static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
+    /// The keys a definition may have (for readers other than `Decodable`).
+    public static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
     /// For each type, the keys only other types allow (in declaration order: the first present one is reported).
-    private static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: Kind.allCases.map { type in
+    public static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: Kind.allCases.map { type in
         let specific = Set(Rule.specificKeys(for: type))
         let common: Set<String> = ["id", "type", "when", "message", "cite"]
         return (type, CodingKeys.allCases.map(\.stringValue).filter { !common.contains($0) && !specific.contains($0) })
@@ -300,7 +304,8 @@ public enum Within: Sendable, Equatable, Codable {
     case sameDay
 
     enum Keys: String, CodingKey, CaseIterable { case hours, days, workingDays, sameDay }
-    private static let keyNames: Set<String> = ["hours", "days", "workingDays", "sameDay"]
+    /// The keys a definition may have (for readers other than `Decodable`).
+    public static let keyNames: Set<String> = ["hours", "days", "workingDays", "sameDay"]
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: Within.keyNames, context: "within")

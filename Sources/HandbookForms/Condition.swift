@@ -10,7 +10,8 @@ public indirect enum Condition: Sendable, Equatable, Codable {
     case any([Condition])
 
     enum Keys: String, CodingKey { case field, equals, `in`, not, isSet, all, any }
-    private static let keyNames: Set<String> = ["field", "equals", "in", "not", "isSet", "all", "any"]
+    /// The keys a definition may have (for readers other than `Decodable`).
+    public static let keyNames: Set<String> = ["field", "equals", "in", "not", "isSet", "all", "any"]
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: Condition.keyNames, context: "condition")

@@ -17,7 +17,8 @@ public struct QuizDefinition: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case id, title, version, description, passMark, questions }
-    private static let keyNames = Set(CodingKeys.allCases.map(\.rawValue))
+    /// The keys a definition may have (for readers other than `Decodable`).
+    public static let keyNames = Set(CodingKeys.allCases.map(\.rawValue))
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: QuizDefinition.keyNames, context: "quiz")
@@ -80,9 +81,10 @@ public struct Question: Sendable, Equatable, Codable {
         }
     }
 
-    private static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
+    /// The keys a definition may have (for readers other than `Decodable`).
+    public static let keyNames = Set(CodingKeys.allCases.map(\.stringValue))
     /// For each type, the keys only other types allow (in declaration order: the first present one is reported).
-    private static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: Kind.allCases.map { type in
+    public static let keysOfOtherTypes = Dictionary(uniqueKeysWithValues: Kind.allCases.map { type in
         let common: Set<String> = ["id", "type", "prompt", "explanation", "cite", "weight"]
         let specific = Set(Question.specificKeys(for: type))
         return (type, CodingKeys.allCases.map(\.stringValue).filter { !common.contains($0) && !specific.contains($0) })

@@ -88,9 +88,11 @@ public struct SHA256Digest: Sendable {
 
 /// Canonical JSON and the definition hash of docs/blocks.md.
 public enum Canonical {
-    /// JSON with sorted keys, no insignificant whitespace and unescaped slashes: `CanonicalEncoder`'s,
-    /// or JSONEncoder's for what that leaves to it (the two write the same bytes).
+    /// JSON with sorted keys, no insignificant whitespace and unescaped slashes: a definition's own writer's
+    /// (`DefinitionJSON`), else `CanonicalEncoder`'s, or JSONEncoder's for what they leave to it (all three
+    /// write the same bytes).
     public static func json<T: Encodable>(_ value: T) throws -> Data {
+        if let writable = value as? any CanonicalJSONWritable, let bytes = DefinitionJSON.bytes(writable) { return Data(bytes) }
         if let bytes = CanonicalEncoder.encode(value) { return Data(bytes) }
         return try encoderJSON(value)
     }

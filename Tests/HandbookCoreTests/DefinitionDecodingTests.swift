@@ -369,6 +369,147 @@ struct DefinitionDecodingTests {
     }
 }
 
+extension DefinitionDecodingTests {
+    /// `PlainDefinitions` reads what `NodeDecoder` decodes, to the same value, and nothing it rejects; only a
+    /// key Yams hides (`yamlAnchor`, `yamlTag`) sends a decodable block the `Decoder` way. What it reads is
+    /// written by `DefinitionJSON` byte for byte as by `CanonicalEncoder`.
+    @discardableResult
+    static func expectAsNodeDecoder<T: Decodable>(_ type: T.Type, _ yaml: String) -> (direct: Bool, decodes: Bool) {
+        guard let tree = PlainYAMLReader.read(yaml) else { return (false, false) }
+        let direct = PlainDefinitions.read(T.self, from: tree)
+        let decoded = try? NodeDecoder(tree).decode(T.self)
+        if let direct {
+            #expect(decoded.map { sameValue($0, direct) } == true, "\(yaml)\n\(direct)\n\(String(describing: decoded))")
+            if let writable = direct as? any CanonicalJSONWritable, let encodable = direct as? any Encodable {
+                #expect(DefinitionJSON.bytes(writable) == CanonicalEncoder.encode(encodable), "\(yaml)")
+            }
+        } else if decoded != nil {
+            #expect(yaml.contains("yamlAnchor") || yaml.contains("yamlTag"), "read directly:\n\(yaml)")
+        }
+        return (direct != nil, decoded != nil)
+    }
+
+    @Test func plainDefinitionsReadAsNodeDecoderDecodes() throws {
+        for yaml in [Self.checklist, BlockTransformerTests.hostileChecklist] + Self.badChecklists {
+            Self.expectAsNodeDecoder(ChecklistDefinition.self, yaml)
+        }
+        for yaml in [Self.quiz, BlockTransformerTests.quiz] + Self.badQuizzes {
+            Self.expectAsNodeDecoder(QuizDefinition.self, yaml)
+        }
+        // (The sample's one block scalar is for libyaml: on one line, the reader reads it.)
+        let oneLine = Self.checklist.replacingOccurrences(of: "help: |\n      多行\n      说明", with: "help: 多行说明")
+        #expect(Self.expectAsNodeDecoder(ChecklistDefinition.self, oneLine).direct)
+        #expect(Self.expectAsNodeDecoder(QuizDefinition.self, Self.quiz).direct)
+        // Every block of the real handbook is read directly.
+        let content = RealHandbookTests.repo.appendingPathComponent("content")
+        var count = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: content.path).sorted() where name.hasSuffix(".md") {
+            let text = try String(contentsOf: content.appendingPathComponent(name), encoding: .utf8)
+            for fence in text.components(separatedBy: "\n```").dropFirst() {
+                let info = fence.prefix { $0 != "\n" }
+                let yaml = String(fence.dropFirst(info.count + 1))
+                if info == "checklist" {
+                    #expect(Self.expectAsNodeDecoder(ChecklistDefinition.self, yaml).direct, "\(name): \(yaml)")
+                    count += 1
+                } else if info == "quiz" {
+                    #expect(Self.expectAsNodeDecoder(QuizDefinition.self, yaml).direct, "\(name): \(yaml)")
+                    count += 1
+                }
+            }
+        }
+        #expect(count >= 10)
+    }
+
+    /// Random definitions whose slots (`§s` text, `§i` integer, `§d` number, `§b` boolean, `§j` any value)
+    /// mostly get values of their type, written in the ways YAML allows, and sometimes anything.
+    @Test func randomDefinitionsReadAsNodeDecoderDecodes() {
+        let values: [Character: [String]] = [
+            "s": ["a", "\"a\"", "'b'", "第1条", "\"#第1条\"", "x y", "1", "yes", "~", "''", "a/b", "\"a\\\"b\""],
+            "i": ["1", "0", "-3", "+4", "0x1F", "1_000", "017", "0o17", "1:30", "12", "~", "9223372036854775807"],
+            "d": ["1.5", ".5", "1e3", "80", "-0.0", ".inf", ".nan", "1_000.5", "75", "~", "1:30.5", "0x10"],
+            "b": ["true", "yes", "No", "ON", "off", "False", "~", "y"],
+            "j": ["1", "a", "true", "~", "[1, a, yes]", "{a: 1, b: [x, ~]}", "1.5", "0x10", "\"1\"", ".nan", "[]", "{}", "1_000"],
+        ]
+        let anything = ["a", "1", "1.5", "yes", "~", "[a]", "{a: 1}", "[[1]]", "{yamlTag: 1}", "x y", "\"true\"", "null"]
+        let conditions = ["{field: a, equals: §j}", "{field: a, in: [§j, §j]}", "{field: a, not: §j}", "{field: a, isSet: §b}",
+                          "{all: [{field: a, equals: §j}, {any: []}]}", "{any: [{field: b, not: §j}]}", "{field: a}",
+                          "{field: a, equals: 1, not: 2}", "{all: [], field: a}", "~"]
+        let withins = ["{hours: §i}", "{days: §i}", "{workingDays: §i}", "{sameDay: §b}", "{days: 1, hours: 2}", "~"]
+        let checklist = """
+            id: §s
+            title: §s
+            version: §i
+            cite: §s
+            description: §s
+            fields:
+              - {id: a, type: text, label: §s, required: §b, maxLength: §i, help: §s, cite: §s}
+              - {id: n, type: number, label: 数, min: §d, max: §d, integer: §b, unit: §s, requiredIf: §C}
+              - {id: c, type: choice, label: 选, options: [§s, §s], other: §b, visibleIf: §C}
+              - {id: m, type: multichoice, label: 多, options: [甲, 乙], minSelected: §i, maxSelected: §i}
+              - {id: r, type: rating, label: 评, scale: §i, labels: [§s, §s]}
+              - id: g
+                type: group
+                label: 组
+                repeat: {min: §i, max: §i}
+                fields: [{id: x, type: text, label: X, requiredIf: §C}]
+            rules:
+              - {id: r1, type: deadline, from: a, to: n, within: §W, when: §C, message: §s}
+              - {id: r2, type: equalsWhen, field: a, value: §j, cite: §s}
+              - {id: r3, type: order, first: a, then: n}
+              - {id: r4, type: atLeastOne, fields: [a, §s]}
+            """
+        let quiz = """
+            id: §s
+            title: §s
+            version: §i
+            passMark: §d
+            description: §s
+            questions:
+              - {id: q1, type: single, prompt: §s, options: [§s, §s], answer: §j, weight: §d, cite: §s}
+              - {id: q2, type: multiple, prompt: 多选, options: [a, b], answer: [§j, §j], partialCredit: §b}
+              - {id: q3, type: truefalse, prompt: 判断, answer: §j, explanation: §s}
+              - {id: q4, type: fill, prompt: 填空, answer: §j}
+              - id: q5
+                type: order
+                prompt: 排序
+                items: [§s, §s]
+            """
+        var random = SplitMix(seed: 20261123)
+        func fill(_ template: String) -> String {
+            var yaml = template
+            // Conditions and bounds first: they have slots of their own.
+            for (slot, pool) in [("§W", withins), ("§C", conditions)] {
+                while let range = yaml.range(of: slot) { yaml.replaceSubrange(range, with: pool[random.next(pool.count)]) }
+            }
+            while let slot = yaml.range(of: "§") {
+                let kind = yaml[slot.upperBound]
+                let end = yaml.index(after: slot.upperBound)
+                let pool = random.next(10) == 0 ? anything : values[kind]!
+                yaml.replaceSubrange(slot.lowerBound..<end, with: pool[random.next(pool.count)])
+            }
+            return yaml
+        }
+        var direct = 0
+        for _ in 0..<400 {
+            if Self.expectAsNodeDecoder(ChecklistDefinition.self, fill(checklist)).direct { direct += 1 }
+            if Self.expectAsNodeDecoder(QuizDefinition.self, fill(quiz)).direct { direct += 1 }
+        }
+        #expect(direct > 40, "some random definitions decode (\(direct))")
+    }
+}
+
+/// Equal values, NaN equal to NaN (a NaN pass mark is not `==` to itself), objects compared key by key.
+func sameValue(_ a: Any, _ b: Any) -> Bool {
+    if let x = a as? Double, let y = b as? Double { return x == y || (x.isNaN && y.isNaN) }
+    if let x = a as? [String: JSONValue], let y = b as? [String: JSONValue] {
+        return Set(x.keys) == Set(y.keys) && x.keys.allSatisfy { sameValue(x[$0]!, y[$0]!) }
+    }
+    let ma = Mirror(reflecting: a), mb = Mirror(reflecting: b)
+    if ma.children.isEmpty && mb.children.isEmpty { return "\(a)" == "\(b)" }
+    guard ma.children.count == mb.children.count, "\(type(of: a))" == "\(type(of: b))" else { return false }
+    return zip(ma.children, mb.children).allSatisfy { $0.label == $1.label && sameValue($0.value, $1.value) }
+}
+
 /// A small deterministic generator for the random tests.
 struct SplitMix {
     var state: UInt64

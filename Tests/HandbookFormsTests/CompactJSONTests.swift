@@ -159,3 +159,84 @@ struct CanonicalEncoderTests {
         #expect(try Canonical.json(["u": URL(string: "https://example.com/a")!]) == Canonical.encoderJSON(["u": URL(string: "https://example.com/a")!]))
     }
 }
+
+/// `DefinitionJSON`, the definitions' own writer, must write what JSONEncoder writes for them, byte for
+/// byte, or give the value back (nil) when JSONEncoder refuses it.
+struct DefinitionJSONTests {
+    typealias Generator = CompactJSONTests.Generator
+
+    static func maybe<T>(_ g: inout Generator, _ make: (inout Generator) -> T) -> T? { g.next() % 3 == 0 ? nil : make(&g) }
+
+    static func condition(_ g: inout Generator, depth: Int = 0) -> Condition {
+        switch g.next() % (depth > 2 ? 4 : 6) {
+        case 0: return .equals(field: g.string(), value: g.value(depth: 2))
+        case 1: return .isIn(field: g.string(), values: (0..<Int(g.next() % 3)).map { _ in g.value(depth: 3) })
+        case 2: return .not(field: g.string(), value: g.value(depth: 2))
+        case 3: return .isSet(field: g.string(), set: g.next() % 2 == 0)
+        case 4: return .all((0..<Int(g.next() % 3)).map { _ in condition(&g, depth: depth + 1) })
+        default: return .any((0..<Int(g.next() % 3)).map { _ in condition(&g, depth: depth + 1) })
+        }
+    }
+
+    static func strings(_ g: inout Generator) -> [String] { (0..<Int(g.next() % 4)).map { _ in g.string() } }
+
+    static func int(_ g: inout Generator) -> Int { g.pick([0, 1, -1, 24, Int.max, Int.min, Int(g.next() % 1000)]) }
+
+    /// A field with every member set or not, whatever its type allows (the writer does not validate).
+    static func field(_ g: inout Generator, depth: Int = 0) -> Field {
+        Field(id: g.string(), type: g.pick(FieldType.allCases), label: g.string(), help: maybe(&g) { $0.string() },
+              required: maybe(&g) { $0.next() % 2 == 0 }, requiredIf: maybe(&g) { condition(&$0) }, visibleIf: maybe(&g) { condition(&$0) },
+              cite: maybe(&g) { $0.string() }, maxLength: maybe(&g, int), min: maybe(&g) { $0.number() }, max: maybe(&g) { $0.number() },
+              integer: maybe(&g) { $0.next() % 2 == 0 }, unit: maybe(&g) { $0.string() }, options: maybe(&g, strings),
+              other: maybe(&g) { $0.next() % 2 == 0 }, minSelected: maybe(&g, int), maxSelected: maybe(&g, int), scale: maybe(&g, int),
+              labels: maybe(&g, strings), fields: depth > 1 ? nil : maybe(&g) { g in (0..<Int(g.next() % 3)).map { _ in field(&g, depth: depth + 1) } },
+              repeat: maybe(&g) { RepeatSpec(min: maybe(&$0, int), max: maybe(&$0, int)) })
+    }
+
+    static func rule(_ g: inout Generator) -> Rule {
+        let within: [Within] = [.hours(int(&g)), .days(int(&g)), .workingDays(int(&g)), .sameDay]
+        return Rule(id: g.string(), type: g.pick(Rule.Kind.allCases), from: maybe(&g) { $0.string() }, to: maybe(&g) { $0.string() },
+                    within: maybe(&g) { $0.pick(within) }, first: maybe(&g) { $0.string() }, then: maybe(&g) { $0.string() },
+                    fields: maybe(&g, strings), field: maybe(&g) { $0.string() }, value: maybe(&g) { $0.value(depth: 1) },
+                    when: maybe(&g) { condition(&$0) }, message: maybe(&g) { $0.string() }, cite: maybe(&g) { $0.string() })
+    }
+
+    static func question(_ g: inout Generator) -> Question {
+        Question(id: g.string(), type: g.pick(Question.Kind.allCases), prompt: g.string(), options: maybe(&g, strings),
+                 answer: maybe(&g) { $0.value(depth: 1) }, items: maybe(&g, strings), partialCredit: maybe(&g) { $0.next() % 2 == 0 },
+                 explanation: maybe(&g) { $0.string() }, cite: maybe(&g) { $0.string() }, weight: maybe(&g) { $0.number() })
+    }
+
+    static func expectAsJSONEncoder<T: Encodable & CanonicalJSONWritable>(_ value: T) throws {
+        let own = DefinitionJSON.bytes(value).map { String(decoding: $0, as: UTF8.self) }
+        let expected = String(decoding: try Canonical.encoderJSON(value), as: UTF8.self)
+        #expect(own == expected, "\(own ?? "nil")\nvs\n\(expected)")
+    }
+
+    @Test func generatedDefinitionsAsJSONEncoderWritesThem() throws {
+        var g = Generator(state: 2026_1123_7)
+        for _ in 0..<400 {
+            let checklist = ChecklistDefinition(
+                id: g.string(), title: g.string(), version: Self.int(&g), cite: Self.maybe(&g) { $0.string() },
+                description: Self.maybe(&g) { $0.string() }, fields: (0..<Int(g.next() % 4)).map { _ in Self.field(&g) },
+                rules: Self.maybe(&g) { g in (0..<Int(g.next() % 4)).map { _ in Self.rule(&g) } })
+            try Self.expectAsJSONEncoder(checklist)
+            let quiz = QuizDefinition(
+                id: g.string(), title: g.string(), version: Self.maybe(&g, Self.int), description: Self.maybe(&g) { $0.string() },
+                passMark: Self.maybe(&g) { $0.number() }, questions: (0..<Int(g.next() % 5)).map { _ in Self.question(&g) })
+            try Self.expectAsJSONEncoder(quiz)
+        }
+    }
+
+    /// Numbers JSONEncoder refuses: the writer gives the value back, and `Canonical.json` still refuses it.
+    @Test func refusedNumbersAreLeftToJSONEncoder() {
+        for number in [Double.nan, .infinity, -.infinity] {
+            let quiz = QuizDefinition(id: "q", title: "t", passMark: number, questions: [])
+            #expect(DefinitionJSON.bytes(quiz) == nil)
+            #expect(throws: (any Error).self) { try Canonical.json(quiz) }
+            let nested = QuizDefinition(id: "q", title: "t", questions: [Question(id: "a", type: .fill, prompt: "p", answer: .array([.number(number)]))])
+            #expect(DefinitionJSON.bytes(nested) == nil)
+            #expect(throws: (any Error).self) { try Canonical.json(nested) }
+        }
+    }
+}

@@ -7,10 +7,12 @@ import Yams
 /// line and column (the block's first content line plus the position inside the YAML).
 enum DefinitionYAML {
     /// Most blocks are plain YAML and take a fast way: `PlainYAMLReader` (no libyaml) when it reads the block,
-    /// else `PlainYAML` (libyaml without tag resolution); both decode with `NodeDecoder`. The rest, and every
-    /// error, go through `Yams.compose` and `YAMLDecoder` as they always did.
+    /// else `PlainYAML` (libyaml without tag resolution); both decode with `NodeDecoder`, the reader's trees
+    /// first with `PlainDefinitions` (no `Decoder`). The rest, and every error, go through `Yams.compose` and
+    /// `YAMLDecoder` as they always did.
     static func decode<T: Decodable>(_ type: T.Type, from block: FencedBlock) throws(BuildFailure) -> (T, DefinitionTree) {
-        if let tree = PlainYAMLReader.read(block.literal), let value = try? NodeDecoder(tree).decode(T.self) {
+        if let tree = PlainYAMLReader.read(block.literal),
+           let value = PlainDefinitions.read(T.self, from: tree) ?? (try? NodeDecoder(tree).decode(T.self)) {
             return (value, DefinitionTree(block: block, node: nil, plain: tree))
         }
         let plain = PlainYAML.compose(block.literal)
