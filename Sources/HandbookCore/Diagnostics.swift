@@ -78,8 +78,17 @@ public struct SourceText: Sendable {
             guard buffer.baseAddress != nil else { return line == 1 ? 1 : byteColumn }  // no text: as an empty line 1
             guard let start = lineStarts.start(of: line, in: buffer) else { return byteColumn }
             let end = min(start + byteColumn - 1, buffer.count)
+            // One per byte that starts a scalar (is not 10xxxxxx), eight bytes at a time: a link's column
+            // is asked for on every link to a heading, often at the end of a long line of Chinese text.
             var column = 1
             var offset = start
+            let raw = UnsafeRawPointer(buffer.baseAddress!)
+            while offset + 8 <= end {
+                let w = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                let continuation = w & ~(w << 1) & 0x8080_8080_8080_8080  // bit 7 set, bit 6 clear
+                column += 8 - continuation.nonzeroBitCount
+                offset += 8
+            }
             while offset < end {
                 if buffer[offset] & 0xC0 != 0x80 { column += 1 }
                 offset += 1

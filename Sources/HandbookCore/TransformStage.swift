@@ -386,12 +386,21 @@ struct Transformer {
         var current = IndexedSection(pageTitle: page.title, heading: page.title, anchor: "", pageOutputPath: outputPath,
                                      text: page.frontMatter.summary ?? "")
         var blockNumber = 0
+        // The page's headings are in document order, so the one with a section's id is usually the next
+        // one after the last found (ids are unique in a page: any match is the match).
+        var nextHeading = 0
+        func heading(_ id: String) -> Page.Heading? {
+            let headings = page.headings
+            guard let found = headings[nextHeading...].firstIndex(where: { ExactString.sameBytes($0.id, id) })
+                    ?? headings[..<nextHeading].firstIndex(where: { ExactString.sameBytes($0.id, id) }) else { return nil }
+            nextHeading = found + 1
+            return headings[found]
+        }
         tree.children.forEachNode { child in  // by pointer: `for child in` would copy every node
             if case .heading(let level) = child.pointee.kind, level <= 3 {
                 if !current.text.isEmpty || current.anchor.isEmpty { sections.append(current) }
                 current = IndexedSection(pageTitle: page.title,
-                                         heading: child.pointee.anchor.flatMap { a in page.headings.first { ExactString.sameBytes($0.id, a) } }?.text
-                                             ?? child.pointee.plainText,
+                                         heading: child.pointee.anchor.flatMap(heading)?.text ?? child.pointee.plainText,
                                          anchor: child.pointee.anchor ?? "", pageOutputPath: outputPath, text: "")
                 return
             }

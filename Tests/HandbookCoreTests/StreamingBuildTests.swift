@@ -256,6 +256,26 @@ struct EmitterWriteTests {
 
 /// `SourceText` finds a line when a column is asked for; columns count characters, not bytes.
 struct SourceTextTests {
+    /// Columns counted eight bytes at a time agree with counting scalars, at every byte column of lines
+    /// mixing one- to four-byte characters.
+    @Test func columnsAgreeWithCountingScalars() {
+        let pieces = ["a", "投", "诉", "é", "😀", " ", "#", "〇", "\u{7F}", "ß"]
+        var state: UInt64 = 0x2026_1123
+        for _ in 0..<60 {
+            var line = ""
+            for _ in 0..<40 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                line += pieces[Int(state >> 33) % pieces.count]
+            }
+            let source = SourceText(path: "x", text: "first\n" + line + "\nlast")
+            let bytes = Array(line.utf8)
+            for byteColumn in 1...(bytes.count + 1) {
+                let expected = 1 + bytes[..<(byteColumn - 1)].filter { $0 & 0xC0 != 0x80 }.count
+                #expect(source.characterColumn(line: 2, byteColumn: byteColumn) == expected)
+            }
+        }
+    }
+
     @Test func columnsOnEveryLine() {
         let text = "第一行\n## 第3条 受理\n\n见[链接](a.md)\n"
         let source = SourceText(path: "content/a.md", text: text)

@@ -20,6 +20,22 @@ struct HashTests {
         #expect(hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
+    /// Bytes handed over in pieces of every size, contiguous or not, hash as in one piece.
+    @Test func piecesHashAsOne() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+        let whole = SHA256Digest.hash(bytes)
+        for size in [1, 3, 63, 64, 65, 127, 200, 999] {
+            var contiguous = SHA256Digest(), lazy = SHA256Digest()
+            for start in stride(from: 0, to: bytes.count, by: size) {
+                contiguous.update(bytes[start..<min(start + size, bytes.count)])
+                lazy.update(bytes[start..<min(start + size, bytes.count)].lazy.map { $0 })
+            }
+            #expect(contiguous.finalize() == whole, "\(size)")
+            #expect(lazy.finalize() == whole, "\(size)")
+        }
+        #expect(SHA256Digest.hex(Data(bytes)) == SHA256Digest.hex(bytes))
+    }
+
     @Test func paddingBoundaries() {
         // 55, 56 and 64 bytes exercise the one-block / two-block padding paths.
         #expect(SHA256Digest.hex([UInt8](repeating: 0x61, count: 55)) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
