@@ -15,6 +15,9 @@ public struct BuildOptions: Sendable {
     /// The search index keeps this many bytes of its intermediate data in memory, the rest in a temporary file.
     /// (5,000 pages of Chinese text store about 50 MB in all, the chunks' tokens and postings first.)
     public var indexMemoryBudget = 32 << 20
+    /// Times each page's parse, transform, render and index on its thread for the per-stage figures
+    /// (`--verbose`); without it those stages are reported together, as the stream's time.
+    public var timesStages = true
 
     public init(root: URL, transformers: [any BlockTransformer] = []) {
         self.root = root
@@ -85,6 +88,7 @@ public struct Builder: Sendable {
         // The stream takes the kept sources out of the pages; from here on `site` is front matter only.
         var stream = PageStream(site: try timed(.load) { () throws(BuildFailure) in try SiteLoader.load(options, sourceBudget: options.sourceBudget) },
                                 transformers: options.transformers)
+        stream.timesPages = options.timesStages
         let site = stream.site
         let emitter = Emitter(site: site)
         let staging = try emitter.begin()

@@ -20,6 +20,9 @@ struct PageStream {
     let transformers: [any BlockTransformer]
     /// The sources load kept, by page index, until the first stream takes them (each freed once its page is done).
     private var sources: [Source?]
+    /// Whether each page's stages are timed (`Outcome.cpu`), for the per-stage figures of `--verbose`: the
+    /// thread's CPU clock is a system call, six per page.
+    var timesPages = true
 
     struct Source: Sendable {
         var text: SourceText
@@ -68,19 +71,19 @@ struct PageStream {
         let byLanguage = transformer.byLanguage
         let resolver = LinkResolver(pages: Set(site.pages.map(\.sourcePath)), assets: Set(site.contentAssets))
         let stagingPath = staging.path
-        let contentDir = site.contentDirectory, contentDirectory = site.config.contentDirectory
+        let contentDir = site.contentDirectory, contentDirectory = site.config.contentDirectory, timed = timesPages
         let input = site.pages.indices.map { (index: $0, source: sources.isEmpty ? nil : sources[$0]) }
         sources = []
         let outcomes = input.parallelMapConsuming { (job: consuming (index: Int, source: Source?)) -> Outcome in
             let number = job.index
             var outcome = Self.stream(number, source: job.source.take(), plan: plan, transformer: transformer, byLanguage: byLanguage,
                                       resolver: resolver, stagingPath: stagingPath, emitter: emitter,
-                                      contentDir: contentDir, contentDirectory: contentDirectory)
+                                      contentDir: contentDir, contentDirectory: contentDirectory, timed: timed)
             if let index {
-                let t0 = Self.threadCPUSeconds()
+                let t0 = timed ? Self.threadCPUSeconds() : 0
                 index.add(part: number, outcome.sections.map(SearchIndexing.entry))
                 outcome.sections = []
-                outcome.cpu.index = Self.threadCPUSeconds() - t0
+                if timed { outcome.cpu.index = Self.threadCPUSeconds() - t0 }
             }
             return outcome
         }
@@ -90,7 +93,8 @@ struct PageStream {
 
     /// One page, read again unless its source was kept, then streamed.
     static func stream(_ index: Int, source: Source?, plan: PageRenderer.Plan, transformer: Transformer, byLanguage: [String: any BlockTransformer],
-                       resolver: LinkResolver, stagingPath: String, emitter: Emitter, contentDir: URL, contentDirectory: String) -> Outcome {
+                       resolver: LinkResolver, stagingPath: String, emitter: Emitter, contentDir: URL, contentDirectory: String,
+                       timed: Bool = true) -> Outcome {
         var page = plan.pages[index]
         if let source {
             page.source = source.text
@@ -107,15 +111,16 @@ struct PageStream {
             }
         }
         return Self.stream(page, at: index, plan: plan, transformer: transformer, byLanguage: byLanguage, resolver: resolver,
-                           stagingPath: stagingPath, emitter: emitter)
+                           stagingPath: stagingPath, emitter: emitter, timed: timed)
     }
 
     /// One page, from its source to its file in the staging folder.
     static func stream(_ loaded: Page, at index: Int, plan: PageRenderer.Plan, transformer: Transformer, byLanguage: [String: any BlockTransformer],
-                       resolver: LinkResolver, stagingPath: String, emitter: Emitter) -> Outcome {
+                       resolver: LinkResolver, stagingPath: String, emitter: Emitter, timed: Bool = true) -> Outcome {
         var outcome = Outcome()
         var page = loaded
-        let t0 = threadCPUSeconds()
+        let clock = { timed ? threadCPUSeconds() : 0 }
+        let t0 = clock()
         switch CmarkParser.parseChecked(page.body) {
         case .success(let tree):
             page.tree = tree
@@ -124,7 +129,7 @@ struct PageStream {
             outcome.failed = (.parse, [Builder.nestingDiagnostic(tooDeep, page: page)])
             return outcome
         }
-        let t1 = threadCPUSeconds()
+        let t1 = clock()
         outcome.cpu.parse = t1 - t0
         // Heading ids, blocks and links in one walk; anchor checks wait until every page is done.
         let pass = transformer.firstPass(page.handedOver(), byLanguage: byLanguage, resolver: resolver)
@@ -137,7 +142,7 @@ struct PageStream {
         outcome.anchors = pass.page.anchors
         outcome.artifacts = pass.artifacts
         outcome.references = pass.references
-        let t2 = threadCPUSeconds()
+        let t2 = clock()
         outcome.cpu.transform = t2 - t1
         let path = pass.page.outputPath
         let html = PageRenderer.renderPageUTF8(pass.page, at: index, languages: pass.languages, plan: plan)
@@ -146,7 +151,7 @@ struct PageStream {
         } else if !Emitter.write(html, to: stagingPath + "/" + path) {
             outcome.failed = (.render, emitter.cannotWrite(path).diagnostics)
         }
-        outcome.cpu.render = threadCPUSeconds() - t2
+        outcome.cpu.render = clock() - t2
         return outcome
     }
 

@@ -13,8 +13,9 @@ struct BuildCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let options = site.buildOptions
         let verbose = self.verbose
+        var options = site.buildOptions
+        options.timesStages = verbose
         let builder = Builder(options: options, log: { line in if verbose { Console.error(line) } })
         do {
             let report = try builder.build()
