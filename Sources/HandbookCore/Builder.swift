@@ -12,8 +12,10 @@ public struct BuildOptions: Sendable {
     /// The build keeps the pages' sources from load until each page is streamed while their total is at most
     /// this many bytes; above it, each page is read again when its turn comes, so memory stays flat.
     public var sourceBudget = 64 << 20
-    /// The search index keeps this many bytes of its intermediate data in memory, the rest in a temporary file.
-    /// (5,000 pages of Chinese text store about 50 MB in all, the chunks' tokens and postings first.)
+    /// The search index keeps up to this many bytes of its intermediate data in memory, the rest in a temporary
+    /// file. (5,000 pages of Chinese text store about 20 MB of tokens and postings while the pages stream, then
+    /// 14 MB of entries and 14 MB of entries grouped by shard; each part is released once read, and its room
+    /// takes the next: only a few MB of entries reach the file.)
     public var indexMemoryBudget = 32 << 20
     /// Times each page's parse, transform, render and index on its thread for the per-stage figures
     /// (`--verbose`); without it those stages are reported together, as the stream's time.

@@ -24,29 +24,70 @@ public protocol SpillStore: Sendable {
     func append(_ bytes: UnsafeRawBufferPointer) -> Int?
     /// Fills `buffer` with the bytes stored at `offset`; false when they cannot be read.
     func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool
+    /// The append that returned `offset`, of at least one byte, will not be read again: the store may reuse
+    /// its room (later appends then stay in memory instead of going to a file). Not called while it is being read.
+    func release(_ offset: Int)
 }
 
-/// A spill store in memory, for tests and small indexes.
+extension SpillStore {
+    public func release(_ offset: Int) {}
+}
+
+/// A spill store in memory, for tests and small indexes. It keeps what is released, but refuses to read it
+/// back (and to read across appends), so that tests see a read after a release.
 public final class MemorySpillStore: SpillStore {
-    private let bytes = Mutex<[UInt8]>([])
+    private struct State {
+        var bytes: [UInt8] = []
+        /// Where each append starts, in order, and whether it was released.
+        var starts: [Int] = []
+        var released: [Bool] = []
+
+        /// The append holding `offset`.
+        func append(holding offset: Int) -> Int? {
+            var low = 0, high = starts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if starts[middle] <= offset { low = middle + 1 } else { high = middle }
+            }
+            return low == 0 ? nil : low - 1
+        }
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     /// Bytes stored so far.
-    public var size: Int { bytes.withLock { $0.count } }
+    public var size: Int { state.withLock { $0.bytes.count } }
+
+    /// Appends released so far.
+    public var releasedCount: Int { state.withLock { $0.released.filter { $0 }.count } }
 
     public func append(_ more: UnsafeRawBufferPointer) -> Int? {
-        bytes.withLock { bytes in
-            defer { bytes.append(contentsOf: more) }
-            return bytes.count
+        state.withLock { s in
+            defer { s.bytes.append(contentsOf: more) }
+            s.starts.append(s.bytes.count)
+            s.released.append(false)
+            return s.bytes.count
         }
     }
 
     public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
-        bytes.withLock { bytes in
-            guard offset >= 0, offset + buffer.count <= bytes.count else { return false }
-            bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + buffer.count)])) }
+        state.withLock { s in
+            guard offset >= 0, offset + buffer.count <= s.bytes.count else { return false }
+            if buffer.count > 0 {
+                guard let a = s.append(holding: offset), !s.released[a],
+                      offset + buffer.count <= (a + 1 < s.starts.count ? s.starts[a + 1] : s.bytes.count) else { return false }
+            }
+            s.bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + buffer.count)])) }
             return true
+        }
+    }
+
+    public func release(_ offset: Int) {
+        state.withLock { s in
+            guard let a = s.append(holding: offset), s.starts[a] == offset else { return }
+            s.released[a] = true
         }
     }
 }
@@ -78,6 +119,9 @@ public final class SearchIndexStream: Sendable {
         var words: WordTable
         var firstSection: Int
         var segments: [Segment]
+        /// Where the chunk's append starts (its first segment), and its size.
+        var base: Int
+        var bytes: Int
     }
 
     struct Job {
@@ -164,6 +208,8 @@ public final class SearchIndexStream: Sendable {
             Self.storeEntries(of: p, chunks: chunks, wordIds: wordIds, words: words, store: store)
         }
         guard !partitions.contains(where: { $0 == nil }) else { throw Self.storeFailed }
+        // The chunks' tokens are all read: their room in memory can take the entries' groups.
+        for chunk in chunks where chunk.bytes > 0 { store.release(chunk.base) }
         let ts = IndexEmitter.tokenShards(total: partitions.reduce(0) { $0 + $1!.total })
 
         // 3. Each partition's entries grouped by shard.
@@ -234,7 +280,7 @@ public final class SearchIndexStream: Sendable {
         }
         guard let base = bytes.withUnsafeBytes({ store.append($0) }) else { return nil }
         for i in segments.indices { segments[i].offset += base }
-        return Chunk(words: t.words, firstSection: t.firstSection, segments: segments)
+        return Chunk(words: t.words, firstSection: t.firstSection, segments: segments, base: base, bytes: size)
     }
 
     /// `count` bytes from the store.
@@ -338,6 +384,7 @@ public final class SearchIndexStream: Sendable {
     /// A partition's stored entries grouped by token shard (in key order within each), stored again.
     private static func storeGroups(_ stored: StoredEntries, tokenShards ts: Int, store: any SpillStore) -> [Group]? {
         guard let entries = read(stored.offset, stored.bytes, from: store) else { return nil }
+        if stored.bytes > 0 { store.release(stored.offset) }
         var groups = [Group](repeating: Group(), count: ts)
         var positions: [(start: Int, shard: Int)] = []
         entries.withUnsafeBytes { raw in

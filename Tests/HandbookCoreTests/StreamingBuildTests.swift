@@ -232,6 +232,34 @@ struct SpillFileTests {
         #expect(SpillFile(in: directory + "/no-such-folder-\(UUID().uuidString)") == nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(".handbook-index") } == [])
     }
+
+    /// A released append cannot be read any more, and its room in memory takes later appends instead of
+    /// the file; the others read back as before.
+    @Test func releasedRoomIsReused() throws {
+        let store = try #require(SpillFile(in: FileManager.default.temporaryDirectory.path, memoryBudget: 1000))
+        let a = [UInt8](repeating: 1, count: 600), b = [UInt8](repeating: 2, count: 300), c = [UInt8](repeating: 3, count: 500)
+        let offsetA = try #require(a.withUnsafeBytes { store.append($0) })
+        let offsetB = try #require(b.withUnsafeBytes { store.append($0) })
+        let offsetC = try #require(c.withUnsafeBytes { store.append($0) })  // 1,400 bytes: C goes to the file
+        #expect(store.memoryBytes == 900 && store.fileBytes == 500)
+        #expect(a.withUnsafeBytes { store.append(UnsafeRawBufferPointer(rebasing: $0[0..<0])) } != nil)  // an empty append
+        store.release(offsetA)
+        #expect(store.memoryBytes == 300)
+        var back = [UInt8](repeating: 0, count: 10)
+        #expect(!back.withUnsafeMutableBytes { store.read(at: offsetA, into: $0) })
+        #expect(!back.withUnsafeMutableBytes { store.read(at: offsetA + 100, into: $0) })
+        let d = [UInt8](repeating: 4, count: 700)
+        let offsetD = try #require(d.withUnsafeBytes { store.append($0) })  // fits in memory again
+        #expect(store.memoryBytes == 1000 && store.fileBytes == 500)
+        for (bytes, offset) in [(b, offsetB), (c, offsetC), (d, offsetD)] {
+            var all = [UInt8](repeating: 0, count: bytes.count)
+            #expect(all.withUnsafeMutableBytes { store.read(at: offset, into: $0) })
+            #expect(all == bytes)
+        }
+        store.release(offsetC)  // from the file: nothing to free, but it reads no more
+        #expect(!back.withUnsafeMutableBytes { store.read(at: offsetC, into: $0) })
+        #expect(store.memoryBytes == 1000)
+    }
 }
 
 /// `Emitter.write` writes over the previous build's files in place: whatever the old file's length, the

@@ -634,6 +634,9 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         let store = MemorySpillStore()
         _ = try Self.streamed(sections, chunkSize: 256, store: store)
         #expect(store.size > 100_000)
+        // The chunks' tokens and each partition's entries are released once read (this store refuses to read
+        // what was released, so every test above also shows that nothing is read after its release).
+        #expect(store.releasedCount > 256)
 
         final class FailingStore: SpillStore {
             let inner = MemorySpillStore()
