@@ -123,7 +123,7 @@ struct PageRenderer {
             ("hasToc", .bool(!toc.isEmpty)),
             ("toc", .list(toc.map { .object([("id", .string($0.id)), ("text", .string($0.text)), ("level", .int($0.level))]) })),
             ("breadcrumbs", .list(crumbs)),
-            ("navHTML", .string(plan.navigation.html(forPage: index, chapter: plan.chapterOfPage[index], root: root))),
+            ("navHTML", .utf8(plan.navigation.utf8(forPage: index, chapter: plan.chapterOfPage[index], root: root))),
         ]
         if index > 0 { pairs.append(("prev", .strings([("title", pages[index - 1].title), ("url", pages[index - 1].outputPath)]))) }
         if index + 1 < pages.count { pairs.append(("next", .strings([("title", pages[index + 1].title), ("url", pages[index + 1].outputPath)]))) }
@@ -258,6 +258,16 @@ struct NavigationHTML: Sendable {
     private let positionInChapter: [Int: Int]
     /// root prefix → window start → the chapter-level "earlier"/"later" items of that window (large sites only).
     private let chapterMoreItems: [String: [Int: (earlier: String?, later: String?)]]
+    /// root prefix → folder chapter → its expanded item cut around its pages' items, for the chapter's other
+    /// pages ([0]) and its first page ([1], the chapter's own item then current); nil when the item does not
+    /// hold them as one verbatim run.
+    private let chapterWraps: [String: [Int: [Wrap?]]]
+
+    /// The text of a chapter's expanded item before and after its pages' items.
+    struct Wrap: Sendable {
+        let prefix: [UInt8]
+        let suffix: [UInt8]
+    }
 
     /// Items joined into one string with where each starts: "every item but one" is two slices, not a loop.
     struct JoinedItems: Sendable {
@@ -287,6 +297,7 @@ struct NavigationHTML: Sendable {
         let roots = Set(pages.map(\.rootPrefix)).union([""])
         var chapterJoined: [String: JoinedItems] = [:]
         var pagesJoined: [String: [Int: JoinedItems]] = [:]
+        var chapterWraps: [String: [Int: [Wrap?]]] = [:]
         var positionInChapter: [Int: Int] = [:]
         for chapter in chapters where chapter.isFolder {
             for (position, index) in chapter.pages.dropFirst().enumerated() { positionInChapter[index] = position }
@@ -304,9 +315,15 @@ struct NavigationHTML: Sendable {
                 joined[offset] = JoinedItems(chapter.pages.dropFirst().map { byPage[$0]! })
             }
             pagesJoined[root] = joined
+            let folders = chapters.indices.filter { chapters[$0].isFolder }, pageItems = joined
+            let wraps = folders.parallelMap { offset in
+                [false, true].map { Self.wrap(theme, chapters[offset], root: root, current: $0, children: pageItems[offset]!.text) }
+            }
+            chapterWraps[root] = Dictionary(uniqueKeysWithValues: zip(folders, wraps))
         }
         self.chapterJoined = chapterJoined
         self.pagesJoined = pagesJoined
+        self.chapterWraps = chapterWraps
         // The chapter window depends only on the current chapter: its two "more" items are made once per window.
         var chapterMoreItems: [String: [Int: (earlier: String?, later: String?)]] = [:]
         if chapters.count > Self.chapterWindow {
@@ -334,6 +351,20 @@ struct NavigationHTML: Sendable {
         return theme.render("partials/nav-chapter", .object(context))
     }
 
+    /// The chapter's expanded item cut where its pages' items go: rendered around a marker standing in for
+    /// `children` (a page's items end as these do), and kept only if it gives `children`' own item exactly.
+    static func wrap(_ theme: Theme, _ chapter: PageRenderer.Chapter, root: String, current: Bool, children: String) -> Wrap? {
+        guard !children.isEmpty else { return nil }
+        let marker = "\u{E000}handbook-nav-pages\u{E001}" + (children.hasSuffix("\n") ? "\n" : "")
+        let marked = chapterItem(theme, chapter, root: root, current: current, childrenHTML: marker)
+        let parts = marked.components(separatedBy: marker)
+        guard parts.count == 2 else { return nil }
+        let wrap = Wrap(prefix: Array(parts[0].utf8), suffix: Array(parts[1].utf8))
+        let real = chapterItem(theme, chapter, root: root, current: current, childrenHTML: children)
+        guard real.utf8.elementsEqual(wrap.prefix + Array(children.utf8) + wrap.suffix) else { return nil }
+        return wrap
+    }
+
     static func pageItem(_ theme: Theme, _ page: Page, root: String, current: Bool) -> String {
         theme.render("partials/nav-page", .object([("root", .string(root)), ("title", .string(page.title)), ("url", .string(page.outputPath)),
                                                    ("current", .bool(current))]))
@@ -359,6 +390,39 @@ struct NavigationHTML: Sendable {
         let title = (theme.strings[key] ?? (key == "navEarlier" ? "… {n}" : "{n} …")).replacingOccurrences(of: "{n}", with: String(left))
         return theme.render(chapterLevel ? "partials/nav-chapter" : "partials/nav-page",
                             .object([("root", .string(root)), ("title", .string(title)), ("url", .string(url)), ("current", .bool(false))]))
+    }
+
+    /// `html(forPage:chapter:root:)` as UTF-8, made in one buffer: the joined chapters around the current
+    /// chapter's cut item around the joined pages around the page's own item (no chapter item rendered, no
+    /// intermediate text). Sidebars with a window, and chapters without a cut item, are `html`'s.
+    func utf8(forPage page: Int, chapter current: Int, root: String) -> [UInt8] {
+        let chapter = chapters[current]
+        guard chapter.isFolder, chapters.count <= Self.chapterWindow, chapter.pages.count - 1 <= Self.pageWindow,
+              let joined = chapterJoined[root], let pagesJoined = pagesJoined[root]?[current],
+              let wrap = chapterWraps[root]?[current]?[chapter.pages.first == page ? 1 : 0] else {
+            return Array(html(forPage: page, chapter: current, root: root).utf8)
+        }
+        let position = positionInChapter[page]
+        let item = position.map { _ in Self.pageItem(theme, pages[page], root: root, current: true) }
+        var out: [UInt8] = []
+        out.reserveCapacity(joined.text.utf8.count + wrap.prefix.count + pagesJoined.text.utf8.count + wrap.suffix.count + (item?.utf8.count ?? 0))
+        // By their UTF-8 buffers: appending a `utf8` view goes byte by byte.
+        func append(_ text: Substring) {
+            var text = text
+            text.withUTF8 { out.append(contentsOf: $0) }
+        }
+        append(joined[0..<current])
+        out += wrap.prefix
+        if let position, let item {
+            append(pagesJoined[0..<position])
+            append(item[...])
+            append(pagesJoined[(position + 1)..<pagesJoined.count])
+        } else {
+            append(pagesJoined.text[...])
+        }
+        out += wrap.suffix
+        append(joined[(current + 1)..<joined.count])
+        return out
     }
 
     func html(forPage page: Int?, chapter current: Int?, root: String) -> String {

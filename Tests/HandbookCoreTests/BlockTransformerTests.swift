@@ -131,6 +131,30 @@ struct NavigationTests {
         })
     }
 
+    /// A content page's sidebar made in one buffer (`utf8`) is `html`'s text, byte for byte: pages of folder
+    /// chapters (first, middle, last page), stand-alone pages, and the windowed sidebars of a large site.
+    @Test func sidebarBytesAreTheSidebarText() throws {
+        let theme = try Theme.load(from: Self.repo.appendingPathComponent("theme"), language: "zh-CN", displayRoot: Self.repo)
+        var small = [Self.page("00-intro.md", "前言 <&>")]
+        for chapter in 1...3 {
+            small += (1...(chapter * 2)).map { Self.page("ch\(chapter)/p\($0).md", "第\(chapter)章 第\($0)页 \"引号\"") }
+        }
+        small.append(Self.page("zz.md", "附录"))
+        var large = (0..<70).map { Self.page(String(format: "c%03d.md", $0), "章\($0)") }
+        large += (0..<130).map { Self.page(String(format: "big/p%03d.md", $0), "页\($0)") }
+        for pages in [small, large] {
+            let chapters = PageRenderer.chapters(of: pages)
+            let navigation = NavigationHTML(theme: theme, chapters: chapters, pages: pages)
+            for (chapter, item) in chapters.enumerated() {
+                for page in item.pages {
+                    let root = pages[page].rootPrefix
+                    let text = navigation.html(forPage: page, chapter: chapter, root: root)
+                    #expect(navigation.utf8(forPage: page, chapter: chapter, root: root) == Array(text.utf8), "page \(page)")
+                }
+            }
+        }
+    }
+
     /// On a very large site the sidebar shows a window of chapters and of the current chapter's pages, with
     /// items leading past it, so a page's size stays flat as the site grows.
     @Test func largeSitesShowAWindowOfChaptersAndPages() throws {
