@@ -52,29 +52,32 @@ public struct BuildFailure: Error, Sendable, CustomStringConvertible {
 /// Maps byte offsets/columns of a source file to 1-based line and character columns.
 public struct SourceText: Sendable {
     public let path: String
-    private let bytes: [UInt8]
+    /// The text columns are counted in. A page's is its body (the front matter's lines left empty: no column
+    /// is asked for on them), whose storage the page shares, so a kept page holds its text once.
+    private let text: String
     /// Where each line starts, found the first time a column is asked for (links to headings ask for one
     /// each, a few per page), so that a column costs a look-up instead of a walk over the lines before it.
     private let lineStarts = LineStarts()
 
+    /// No copy of its own: the text's storage is shared. Lines are found when a column is asked for, not for
+    /// every page.
     public init(path: String, text: String) {
-        self.init(path: path, bytes: Array(text.utf8))
-    }
-
-    /// From the file's UTF-8 bytes as read (no copy of its own). Lines are found when a column is asked for,
-    /// not for every page.
-    public init(path: String, bytes: [UInt8]) {
         self.path = path
-        self.bytes = bytes
+        self.text = text
     }
 
-    /// The file's size in bytes.
-    public var byteCount: Int { bytes.count }
+    public init(path: String, bytes: [UInt8]) {
+        self.init(path: path, text: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The text's size in bytes.
+    public var byteCount: Int { text.utf8.count }
 
     /// Converts cmark's byte column on a line into a column counted in characters (Unicode scalars).
     public func characterColumn(line: Int, byteColumn: Int) -> Int {
         guard line >= 1, byteColumn > 1 else { return max(byteColumn, 1) }
-        return bytes.withUnsafeBufferPointer { buffer -> Int in
+        var text = self.text  // shares the storage: `withUTF8` then copies nothing
+        return text.withUTF8 { buffer -> Int in
             guard buffer.baseAddress != nil else { return line == 1 ? 1 : byteColumn }  // no text: as an empty line 1
             guard let start = lineStarts.start(of: line, in: buffer) else { return byteColumn }
             let end = min(start + byteColumn - 1, buffer.count)

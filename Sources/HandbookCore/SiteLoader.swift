@@ -39,8 +39,8 @@ enum SiteLoader {
         let kept = ByteBudget(sourceBudget)
         var loaded = markdown.parallelMap { path -> Result<Page, BuildFailure> in
             var result = loadPage(path, contentDir: contentDir, contentDirectory: contentDirectory)
-            // A kept page holds its file's bytes (for diagnostics) and its body: both count.
-            if case .success(var page) = result, !kept.take(page.source.byteCount + page.body.utf8.count) {
+            // A kept page holds its body, which its source text (for diagnostics' columns) shares.
+            if case .success(var page) = result, !kept.take(page.body.utf8.count) {
                 page.dropSource()
                 result = .success(page)
             }
@@ -126,7 +126,9 @@ enum SiteLoader {
         let (yaml, body, _) = FrontMatter.split(normalized)
         do throws(BuildFailure) {
             let matter = try FrontMatter.parse(yaml, file: display)
-            let source = hasCR ? SourceText(path: display, text: normalized) : SourceText(path: display, bytes: bytes)
+            // The body's lines are the file's (front matter lines left empty), and diagnostics' columns are
+            // only asked for on body lines: the source text shares the body's storage instead of keeping the file.
+            let source = SourceText(path: display, text: body)
             var page = Page(sourcePath: path, displayPath: display, source: source, frontMatter: matter, body: body)
             page.fenceWords = bytes.withUnsafeBufferPointer(fenceWords)
             return .success(page)

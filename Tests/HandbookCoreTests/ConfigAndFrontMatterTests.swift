@@ -113,6 +113,9 @@ struct PageFileTests {
         #expect(page.source.characterColumn(line: 5, byteColumn: 6) == 4)  // 标 ends at byte 5 of "# 标题": character 3
         let plain = try Self.load(Array("---\ntitle: 乙\n---\n正文\n".utf8)).get()
         #expect(plain.frontMatter.title == "乙" && plain.body == "\n\n\n正文\n")
+        // Columns are counted in the body, which the source text shares: the page holds its text once.
+        #expect(plain.source.byteCount == plain.body.utf8.count)
+        #expect(plain.source.characterColumn(line: 4, byteColumn: 4) == 2)  // after 正
     }
 
     @Test func invalidUTF8IsAnError() throws {
