@@ -3,12 +3,14 @@
 // This produces the tokens of Normalizer.segments + Normalizer.canonical + the unigram/bigram rule (see
 // Normalizer.swift) without a String per unit: it decodes each field's UTF-8 bytes into a buffer of unit
 // keys (CJK scalar, or wordBase + chunk-local word id) one segment at a time, and adds each segment's
-// tokens to the section's TokenSet. The canonical (number) form of a segment only adds the tokens that
+// tokens to the chunk's token table (`ChunkTokenTable`), which also keeps what the current section has of
+// each. The canonical (number) form of a segment only adds the tokens that
 // touch a converted numeral run, since every other token of it is already there from the raw form with
 // the same field bit. Its number words are interned after the segment's raw words and before the next
 // segment's, the order Normalizer gives, because word ids (and so the token order of the emitted
-// files) follow first appearance. At the end of a section its distinct tokens get chunk-local token
-// ids and are recorded as (token id, posting) pairs, grouped by token when the chunk is done.
+// files) follow first appearance. A token gets its chunk-local id when the chunk first meets it; at the
+// end of a section its distinct tokens are recorded as (token id, posting) pairs, in the order the section
+// first touched them, and grouped by token when the chunk is done.
 
 /// The Unicode scalar starting at `p[i]` (the buffer is valid UTF-8) and its length in bytes.
 @inline(__always)
@@ -85,6 +87,12 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
         count += 1
     }
 
+    /// Sets the count after elements were written in place (within the capacity `reserve` made).
+    mutating func setCount(_ n: Int) {
+        precondition(n <= capacity)
+        count = n
+    }
+
     /// Makes room for `n` more elements.
     mutating func reserve(_ n: Int) {
         while count + n > capacity { grow() }
@@ -99,74 +107,97 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
     }
 }
 
-/// The distinct tokens of one section → field bits | (raw body occurrences << 8): open addressing
-/// with multiplicative hashing over flat buffers, remembering occupied slots so that it can be walked
-/// and emptied in time proportional to its entries. Key 0 marks a free slot (no token key is 0).
-struct TokenSet: ~Copyable {
+/// A chunk's distinct tokens (key → chunk-local id, ids in order of first appearance) and, by id, what the
+/// section being read has of each: field bits | (raw body occurrences << 8), and which ids it touched, in
+/// order. One table for both: a token of a section is looked up once, where a table per section and one per
+/// chunk looked it up in each (the chunk's table, larger than the cache, once per distinct token per section).
+struct ChunkTokenTable: ~Copyable {
+    /// Slot → key (0: free; no token key is 0) and its id.
     private var keys: UnsafeMutablePointer<UInt64>
-    private var values: UnsafeMutablePointer<UInt32>
-    /// Occupied slots in insertion order.
-    private var used: UnsafeMutablePointer<Int32>
-    private var count = 0
+    private var ids: UnsafeMutablePointer<UInt32>
     private var capacity = 0
     /// 64 − log2(capacity).
     private var shift: UInt64 = 64
+    /// By id: the key, the section that last touched it, and its value in that section.
+    private(set) var tokenKeys: [UInt64] = []
+    private var stamps = FlatBuffer<UInt32>(capacity: 4096)
+    private var values = FlatBuffer<UInt32>(capacity: 4096)
+    /// The ids the current section touched, in order of first touch.
+    private var used = FlatBuffer<UInt32>(capacity: 1024)
+    private var section: UInt32 = 0
+
+    var count: Int { tokenKeys.count }
 
     init() {
         keys = .allocate(capacity: 0)
-        values = .allocate(capacity: 0)
-        used = .allocate(capacity: 0)
-        reserve(512)
+        ids = .allocate(capacity: 0)
+        reserve(4096)
     }
 
     deinit {
         keys.deallocate()
-        values.deallocate()
-        used.deallocate()
+        ids.deallocate()
     }
 
-    /// Makes room for `n` entries (at most half full).
+    /// Makes room for `n` more tokens (the table at most half full) and their values.
     mutating func reserve(_ n: Int) {
-        if n * 2 <= capacity { return }
-        var c = max(capacity, 1024)
-        while c < n * 2 { c <<= 1 }
-        let oldKeys = keys, oldValues = values, oldUsed = used, oldCount = count
+        stamps.reserve(n)
+        values.reserve(n)
+        used.reserve(n)
+        let needed = (count + n) * 2
+        if needed <= capacity { return }
+        var c = max(capacity, 4096)
+        while c < needed { c <<= 1 }
+        let oldKeys = keys, oldIds = ids, oldCapacity = capacity
         keys = .allocate(capacity: c)
         keys.initialize(repeating: 0, count: c)
-        values = .allocate(capacity: c)
-        used = .allocate(capacity: c / 2)
+        ids = .allocate(capacity: c)
         capacity = c
         shift = UInt64(64 - c.trailingZeroBitCount)
-        count = 0
-        for j in 0..<oldCount {
-            let s = Int(oldUsed[j])
-            add(oldKeys[s], bits: oldValues[s], increment: 0)
+        let mask = c - 1
+        for s in 0..<oldCapacity where oldKeys[s] != 0 {
+            var i = Int(truncatingIfNeeded: (oldKeys[s] &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+            while keys[i] != 0 { i = (i + 1) & mask }
+            keys[i] = oldKeys[s]
+            ids[i] = oldIds[s]
         }
         oldKeys.deallocate()
-        oldValues.deallocate()
-        oldUsed.deallocate()
+        oldIds.deallocate()
     }
 
     /// Adds the unigrams and bigrams of a segment of `n` units (a bigram for each adjacent pair at least
     /// one of which is CJK, i.e. has a key below wordBase).
     mutating func addSegment(_ units: UnsafeMutablePointer<UInt64>, _ n: Int, bits: UInt32, increment: UInt32) {
-        reserve(count + 2 * n)
-        let keys = self.keys, values = self.values, used = self.used
-        let shift = self.shift, mask = capacity - 1
-        var count = self.count
+        reserve(2 * n)
+        let keys = self.keys, ids = self.ids, stamps = self.stamps.base, values = self.values.base, used = self.used.base
+        let shift = self.shift, mask = capacity - 1, section = self.section
+        var count = self.count, usedCount = self.used.count
+        var newKeys: [UInt64] = []
         @inline(__always) func add(_ key: UInt64) {
             var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
             while true {
                 let k = keys[i]
                 if k == key {
-                    values[i] = (values[i] | bits) &+ increment
+                    let id = Int(ids[i])
+                    if stamps[id] == section {
+                        values[id] = (values[id] | bits) &+ increment
+                    } else {
+                        stamps[id] = section
+                        values[id] = bits | increment
+                        used[usedCount] = UInt32(truncatingIfNeeded: id)
+                        usedCount &+= 1
+                    }
                     return
                 }
                 if k == 0 {
                     keys[i] = key
-                    values[i] = bits | increment
-                    used[count] = Int32(truncatingIfNeeded: i)
+                    ids[i] = UInt32(truncatingIfNeeded: count)
+                    stamps[count] = section
+                    values[count] = bits | increment
+                    used[usedCount] = UInt32(truncatingIfNeeded: count)
+                    usedCount &+= 1
                     count &+= 1
+                    newKeys.append(key)
                     return
                 }
                 i = (i &+ 1) & mask
@@ -181,42 +212,53 @@ struct TokenSet: ~Copyable {
             if previous < wordBase || u < wordBase { add(previous << 32 | u) }
             previous = u
         }
-        self.count = count
+        tokenKeys += newKeys
+        self.stamps.setCount(count)
+        self.values.setCount(count)
+        self.used.setCount(usedCount)
     }
 
     /// Adds one token.
     mutating func add(_ key: UInt64, bits: UInt32, increment: UInt32) {
-        reserve(count + 1)
+        reserve(1)
         let mask = capacity - 1
         var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
         while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+        let id: Int
         if keys[i] == key {
-            values[i] = (values[i] | bits) &+ increment
+            id = Int(ids[i])
         } else {
+            id = count
             keys[i] = key
-            values[i] = bits | increment
-            used[count] = Int32(truncatingIfNeeded: i)
-            count += 1
+            ids[i] = UInt32(truncatingIfNeeded: id)
+            tokenKeys.append(key)
+            stamps.append(UInt32.max)
+            values.append(0)
+        }
+        if stamps.base[id] == section {
+            values.base[id] = (values.base[id] | bits) &+ increment
+        } else {
+            stamps.base[id] = section
+            values.base[id] = bits | increment
+            used.append(UInt32(truncatingIfNeeded: id))
         }
     }
 
-    /// Hands each entry to `body` and empties the set.
-    mutating func drain(_ body: (UInt64, UInt32) -> Void) {
-        for j in 0..<count {
-            let s = Int(used[j])
-            body(keys[s], values[s])
-            keys[s] = 0
+    /// Hands each id the section touched, with its value, in order of first touch, and starts the next section.
+    mutating func endSection(_ body: (_ id: UInt32, _ value: UInt32) -> Void) {
+        let used = self.used.base, values = self.values.base
+        for j in 0..<self.used.count {
+            let id = used[j]
+            body(id, values[Int(id)])
         }
-        count = 0
+        self.used.setCount(0)
+        section &+= 1
     }
 }
 
 struct ChunkIndexer: ~Copyable {
-    private var section = TokenSet()
+    private var section = ChunkTokenTable()
     private var words = WordTable()
-    /// Token key → chunk-local token id, and the keys by id.
-    private var tokens = KeyTable(capacity: 4096)
-    private var tokenKeys: [UInt64] = []
     /// Each section's distinct tokens as (token id, posting), in section order.
     private var pairTokens = FlatBuffer<UInt32>(capacity: 1 << 16)
     private var pairPostings = FlatBuffer<UInt16>(capacity: 1 << 16)
@@ -404,22 +446,19 @@ struct ChunkIndexer: ~Copyable {
 
     /// Records the section's distinct tokens as (token id, posting) pairs.
     private mutating func endSection(_ sid: Int) {
-        section.drain { key, value in
-            let (s, inserted) = tokens.slot(key)
-            if inserted {
-                tokens.values[s] = UInt32(tokenKeys.count)
-                tokenKeys.append(key)
-            }
+        let posting = UInt16(sid - firstSection) << 4
+        section.endSection { id, value in
             var mask = value & 7
             if value >> 8 >= 3 { mask |= FieldBit.frequent }
-            pairTokens.append(tokens.values[s])
-            pairPostings.append(UInt16(sid - firstSection) << 4 | UInt16(mask))
+            pairTokens.append(id)
+            pairPostings.append(posting | UInt16(mask))
         }
     }
 
     /// Groups the postings by token, in a chunk-sized buffer that stays in cache (a stable counting
     /// sort), and the tokens by partition.
     private consuming func finish() -> ChunkTokens {
+        let tokenKeys = section.tokenKeys
         let n = pairTokens.count, tokenCount = tokenKeys.count
         let pairTokens = self.pairTokens.base, pairPostings = self.pairPostings.base
         var postingStarts = [Int](repeating: 0, count: tokenCount + 1)
