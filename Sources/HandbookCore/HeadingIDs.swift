@@ -11,6 +11,9 @@ public struct HeadingIDGenerator: Sendable {
 
     public init() {}
 
+    /// Makes room for `n` headings' ids.
+    public mutating func reserveCapacity(_ n: Int) { used.reserveCapacity(n) }
+
     public mutating func makeID(for text: String, explicit: String? = nil) -> String {
         let base = explicit ?? Self.clauseID(text) ?? Self.slug(text)
         guard let count = used[ExactString(base)] else {

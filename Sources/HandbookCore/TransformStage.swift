@@ -76,6 +76,12 @@ struct Transformer {
         var ids = HeadingIDGenerator()
         var headings: [Page.Heading] = []
         var anchors: AnchorSet = []
+        // Room for the top-level headings' ids and anchors (most of a page's): the sets do not grow step by step.
+        var topHeadings = 0
+        tree.children.forEachNode { if case .heading = $0.pointee.kind { topHeadings += 1 } }
+        ids.reserveCapacity(topHeadings)
+        anchors.reserveCapacity(topHeadings)
+        headings.reserveCapacity(topHeadings)
         var collected: [String: [any Sendable]] = [:]
         var blockNumber = 0
         for index in tree.children.indices {
