@@ -65,7 +65,20 @@ struct LinkResolver: Sendable {
         let decodedPath = Self.percentDecoded(pathPart)
         let target = Self.normalize(decodedPath, relativeTo: page)
         if target.hasSuffix(".md") {
-            let url = { Self.relativePath(from: page, to: String(target.dropLast(3)) + ".html") + (fragment.map { "#" + $0 } ?? "") }
+            // `relativePath(from: page, to: target without ".md" + ".html")` and the fragment, in one string.
+            let url = { () -> String in
+                let depth = Self.folderDepth(page)
+                var url = ""
+                url.reserveCapacity(3 * depth + target.utf8.count + 2 + (fragment.map { $0.utf8.count + 1 } ?? 0))
+                for _ in 0..<depth { url += "../" }
+                url += target.dropLast(3)
+                url += ".html"
+                if let fragment {
+                    url += "#"
+                    url += fragment
+                }
+                return url
+            }
             if let pages {
                 guard pages.contains(target) else { return .missingPage(target) }
                 if let anchor = decodedFragment, !anchor.isEmpty { return .unverifiedAnchor(url(), page: target, anchor: anchor) }
