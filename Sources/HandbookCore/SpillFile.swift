@@ -40,7 +40,7 @@ final class SpillFile: SpillStore, @unchecked Sendable {
 
     deinit {
         close(fd)
-        for extent in extents { if let block = extent.block { Self.free(block) } }
+        for extent in extents { extent.block?.deallocate() }
     }
 
     /// Bytes held in memory now.
@@ -66,10 +66,7 @@ final class SpillFile: SpillStore, @unchecked Sendable {
             guard written else { return nil }
         } else {
             // The block is filled before it is listed, so a reader never sees it half copied.
-            guard let block = Self.allocate(bytes.count) else {
-                lock.withLock { held -= bytes.count }
-                return nil
-            }
+            let block = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
             if let base = bytes.baseAddress { block.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
             extent.block = block
         }
@@ -115,19 +112,7 @@ final class SpillFile: SpillStore, @unchecked Sendable {
             extents[index].count = 0
             return block
         }
-        if let block { Self.free(block) }
-    }
-
-    /// Room for a block, mapped from the system: a released block goes back to it at once, so what the index
-    /// frees does not stay in the process as the allocator's spare pages (which later blocks, of other sizes,
-    /// would not reuse).
-    private static func allocate(_ count: Int) -> UnsafeMutableRawBufferPointer? {
-        guard let base = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), base != MAP_FAILED else { return nil }
-        return UnsafeMutableRawBufferPointer(start: base, count: count)
-    }
-
-    private static func free(_ block: UnsafeMutableRawBufferPointer) {
-        munmap(block.baseAddress, block.count)
+        block?.deallocate()
     }
 
     /// Repeats `io` (a pread or pwrite of what is left, from byte `done` on) until `count` bytes are through,
