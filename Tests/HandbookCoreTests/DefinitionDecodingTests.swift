@@ -305,6 +305,18 @@ struct DefinitionDecodingTests {
         #expect(NodeDecoder.decimal(plain("2.5"), as: Int.self) == nil && NodeDecoder.decimal(plain("2"), as: String.self) == nil)
     }
 
+    /// Nulls read without making an `NSNull` are Yams' nulls, in every scalar style.
+    @Test func nullsReadAsYamsReadsThem() {
+        let texts = ["", "~", "null", "Null", "NULL", "nULL", "nil", "None", " ", "~~", "null ", "0", "false", "''"]
+        for text in texts {
+            for style in [Node.Scalar.Style.plain, .any, .doubleQuoted, .singleQuoted, .literal, .folded] {
+                let scalar = Node.Scalar(text, Tag(.implicit, .basic, .default), style)
+                #expect(NodeDecoder.isNull(scalar) == (NSNull.construct(from: scalar) != nil), "\(text) \(style)")
+            }
+        }
+        #expect(NodeDecoder.isNull(Node.Scalar("~", Tag(.implicit, .basic, .default), .plain)))
+    }
+
     /// Names decided without Yams agree with Yams.
     @Test func resolvesToStringAgreesWithTheDefaultResolver() {
         let names = ["id", "type", "label", "in", "not", "isSet", "yes", "Yes", "yES", "NO", "On", "oN", "null", "Null", "nULL",

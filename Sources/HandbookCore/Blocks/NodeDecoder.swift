@@ -224,18 +224,33 @@ struct NodeDecoder: Decoder {
 extension NodeDecoder: SingleValueDecodingContainer {
     func decodeNil() -> Bool {
         guard case .scalar(let scalar) = node.content else { return false }
-        return NSNull.construct(from: scalar) != nil
+        return Self.isNull(scalar)
+    }
+
+    /// `NSNull.construct(from:) != nil`, Yams' null, without making an `NSNull`: a plain `~`, `null`, `Null`,
+    /// `NULL` or nothing.
+    static func isNull(_ scalar: Node.Scalar) -> Bool {
+        guard scalar.style == .plain else { return false }
+        switch scalar.string {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 
     /// Bool, String, numbers: a scalar that the type's `construct(from:)` accepts.
     func decode<T: Decodable & ScalarConstructible>(_ type: T.Type) throws -> T {
         switch node.content {
         case .scalar(let scalar):
-            guard let value = Self.decimal(scalar, as: T.self) ?? T.construct(from: scalar) else { throw typeMismatch(T.self, found: Node.Scalar.self) }
+            guard let value = Self.construct(T.self, from: scalar) else { throw typeMismatch(T.self, found: Node.Scalar.self) }
             return value
         case .mapping: throw typeMismatch(Node.Scalar.self, found: Node.Mapping.self)
         case .sequence: throw typeMismatch(Node.Scalar.self, found: Node.Sequence.self)
         }
+    }
+
+    /// A scalar's value as `decode` reads it: `decimal`'s when it reads it, else the type's own constructor's.
+    static func construct<T: ScalarConstructible>(_ type: T.Type, from scalar: Node.Scalar) -> T? {
+        decimal(scalar, as: T.self) ?? T.construct(from: scalar)
     }
 
     /// An `Int` or `Double` written as plain decimal digits (`12`, `-3`, `2.5`): what Yams' constructors give

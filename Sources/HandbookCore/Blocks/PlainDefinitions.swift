@@ -58,17 +58,8 @@ enum PlainDefinitions {
 
     // MARK: Leaves, with the constructors `NodeDecoder` uses
 
-    /// `NSNull.construct(from:) != nil`, without making an `NSNull`.
-    static func isNull(_ scalar: Node.Scalar) -> Bool {
-        guard scalar.style == .plain else { return false }
-        switch scalar.string {
-        case "", "~", "null", "Null", "NULL": return true
-        default: return false
-        }
-    }
-
     static func isNull(_ node: PlainNode) -> Bool {
-        if case .scalar(let scalar) = node.content { return isNull(scalar) }
+        if case .scalar(let scalar) = node.content { return NodeDecoder.isNull(scalar) }
         return false
     }
 
@@ -77,27 +68,19 @@ enum PlainDefinitions {
         return scalar
     }
 
-    static func string(_ node: PlainNode) throws(Mismatch) -> String {
-        guard let value = String.construct(from: try scalar(node)) else { throw Mismatch() }
+    /// A scalar leaf, read as `NodeDecoder.decode` reads it.
+    static func leaf<T: ScalarConstructible>(_ node: PlainNode, as type: T.Type) throws(Mismatch) -> T {
+        guard let value = NodeDecoder.construct(T.self, from: try scalar(node)) else { throw Mismatch() }
         return value
     }
 
-    static func int(_ node: PlainNode) throws(Mismatch) -> Int {
-        let s = try scalar(node)
-        guard let value = NodeDecoder.decimal(s, as: Int.self) ?? Int.construct(from: s) else { throw Mismatch() }
-        return value
-    }
+    static func string(_ node: PlainNode) throws(Mismatch) -> String { try leaf(node, as: String.self) }
 
-    static func double(_ node: PlainNode) throws(Mismatch) -> Double {
-        let s = try scalar(node)
-        guard let value = NodeDecoder.decimal(s, as: Double.self) ?? Double.construct(from: s) else { throw Mismatch() }
-        return value
-    }
+    static func int(_ node: PlainNode) throws(Mismatch) -> Int { try leaf(node, as: Int.self) }
 
-    static func bool(_ node: PlainNode) throws(Mismatch) -> Bool {
-        guard let value = Bool.construct(from: try scalar(node)) else { throw Mismatch() }
-        return value
-    }
+    static func double(_ node: PlainNode) throws(Mismatch) -> Double { try leaf(node, as: Double.self) }
+
+    static func bool(_ node: PlainNode) throws(Mismatch) -> Bool { try leaf(node, as: Bool.self) }
 
     /// A `String`-backed enum: the synthesised `init(from:)` decodes a `String` and looks up the case.
     static func raw<E: RawRepresentable>(_ node: PlainNode) throws(Mismatch) -> E where E.RawValue == String {
@@ -132,12 +115,12 @@ enum PlainDefinitions {
             }
             return .object(object)
         case .scalar(let s):
-            if isNull(s) { return .null }
-            if let b = Bool.construct(from: s) { return .bool(b) }
+            if NodeDecoder.isNull(s) { return .null }
+            if let b = NodeDecoder.construct(Bool.self, from: s) { return .bool(b) }
             // `Int64.construct` is `Int.construct` on a 64-bit machine, whose decimals `NodeDecoder.decimal` reads.
             if let i = NodeDecoder.decimal(s, as: Int.self).map(Int64.init) ?? Int64.construct(from: s) { return .number(Double(i)) }
-            if let d = NodeDecoder.decimal(s, as: Double.self) ?? Double.construct(from: s) { return .number(d) }
-            guard let text = String.construct(from: s) else { throw Mismatch() }
+            if let d = NodeDecoder.construct(Double.self, from: s) { return .number(d) }
+            guard let text = NodeDecoder.construct(String.self, from: s) else { throw Mismatch() }
             return .string(text)
         }
     }
