@@ -65,20 +65,7 @@ struct LinkResolver: Sendable {
         let decodedPath = Self.percentDecoded(pathPart)
         let target = Self.normalize(decodedPath, relativeTo: page)
         if target.hasSuffix(".md") {
-            // `relativePath(from: page, to: target without ".md" + ".html")` and the fragment, in one string.
-            let url = { () -> String in
-                let depth = Self.folderDepth(page)
-                var url = ""
-                url.reserveCapacity(3 * depth + target.utf8.count + 2 + (fragment.map { $0.utf8.count + 1 } ?? 0))
-                for _ in 0..<depth { url += "../" }
-                url += target.dropLast(3)
-                url += ".html"
-                if let fragment {
-                    url += "#"
-                    url += fragment
-                }
-                return url
-            }
+            let url = { Self.relativePath(from: page, to: target.dropLast(3) + ".html", fragment: fragment) }
             if let pages {
                 guard pages.contains(target) else { return .missingPage(target) }
                 if let anchor = decodedFragment, !anchor.isEmpty { return .unverifiedAnchor(url(), page: target, anchor: anchor) }
@@ -149,9 +136,19 @@ struct LinkResolver: Sendable {
         }
     }
 
-    /// A relative URL from the page at `from` to the site file `to` (both relative to the site root).
-    static func relativePath(from: String, to: String) -> String {
-        String(repeating: "../", count: folderDepth(from)) + to
+    /// A relative URL from the page at `from` to the site file `to` (both relative to the site root), with
+    /// `#fragment` when there is one; made in one string (it runs for every link of every page).
+    static func relativePath(from: String, to: String, fragment: String? = nil) -> String {
+        let depth = folderDepth(from)
+        var url = ""
+        url.reserveCapacity(3 * depth + to.utf8.count + (fragment.map { $0.utf8.count + 1 } ?? 0))
+        for _ in 0..<depth { url += "../" }
+        url += to
+        if let fragment {
+            url += "#"
+            url += fragment
+        }
+        return url
     }
 
     /// The folder of the site-relative path `path`: up to its last `/` byte, or "" at the top.
