@@ -38,10 +38,10 @@ public struct AnchorSet: Sendable, Equatable, Sequence, ExpressibleByArrayLitera
     }
 
     public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
 
     /// Makes room for `n` anchors (no rehashing while they are added).
     public mutating func reserveCapacity(_ n: Int) { members.reserveCapacity(n) }
-    public var isEmpty: Bool { members.isEmpty }
 
     public func contains(_ anchor: String) -> Bool { members.contains(ExactString(anchor)) }
 

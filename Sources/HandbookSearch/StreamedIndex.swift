@@ -119,9 +119,9 @@ public final class SearchIndexStream: Sendable {
         var words: WordTable
         var firstSection: Int
         var segments: [Segment]
-        /// Where the chunk's append starts (its first segment), and its size.
-        var base: Int
-        var bytes: Int
+        /// Where the chunk's one append starts (its first segment's offset), and its size.
+        var base: Int { segments[0].offset }
+        var bytes: Int { segments.reduce(0) { $0 + $1.bytes } }
     }
 
     struct Job {
@@ -280,7 +280,7 @@ public final class SearchIndexStream: Sendable {
         }
         guard let base = bytes.withUnsafeBytes({ store.append($0) }) else { return nil }
         for i in segments.indices { segments[i].offset += base }
-        return Chunk(words: t.words, firstSection: t.firstSection, segments: segments, base: base, bytes: size)
+        return Chunk(words: t.words, firstSection: t.firstSection, segments: segments)
     }
 
     /// `count` bytes from the store.
