@@ -29,11 +29,12 @@ struct StreamingBuildTests {
 
     /// Builds `root` into a fresh folder with the streaming builder; returns the files and the log. With
     /// `memoryBudget`, both the pages' sources and the search index's data stay in memory only up to it.
-    static func build(_ root: URL, memoryBudget: Int? = nil) throws -> (files: [String: Data], log: [String]) {
+    static func build(_ root: URL, memoryBudget: Int? = nil, timesStages: Bool = true) throws -> (files: [String: Data], log: [String]) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("hb-stream-out-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
         var options = BuildOptions(root: root, transformers: transformers)
         options.outputOverride = output.path
+        options.timesStages = timesStages
         if let memoryBudget {
             options.sourceBudget = memoryBudget
             options.indexMemoryBudget = memoryBudget
@@ -65,6 +66,25 @@ struct StreamingBuildTests {
         let staged = try Self.stagedBuild(RealHandbookTests.repo)
         #expect(streamed.files.count > 20)
         #expect(IncrementalBuildTests.differing(streamed.files, staged).sorted() == [])
+    }
+
+    /// Without `timesStages` (a build without `--verbose`) no page's stages are timed: the streamed stages
+    /// report no CPU of their own, and the site is the same.
+    @Test func untimedStagesGiveTheSameSite() throws {
+        // The real handbook: enough pages that the timed parse takes a measurable part of a millisecond.
+        let root = RealHandbookTests.repo
+        let timed = try Self.build(root), untimed = try Self.build(root, timesStages: false)
+        #expect(!timed.files.isEmpty)
+        #expect(IncrementalBuildTests.differing(timed.files, untimed.files).sorted() == [])
+        func parseCPU(_ log: [String]) -> Double? {
+            log.first { $0.contains("] parse") }.flatMap { line in
+                line.range(of: #"cpu\s+([\d.]+) ms"#, options: .regularExpression).map {
+                    Double(line[$0].dropFirst(3).dropLast(3).trimmingCharacters(in: .whitespaces)) ?? -1
+                }
+            }
+        }
+        #expect(parseCPU(timed.log).map { $0 > 0 } == true, "\(timed.log)")
+        #expect(parseCPU(untimed.log) == 0, "\(untimed.log)")
     }
 
     /// Past the source budget every page is read again as it is streamed, and past the index's budget its data
