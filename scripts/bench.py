@@ -125,7 +125,8 @@ def generate(root, pages, seed=20251123):
 
 
 def run_build(binary, root, verbose=False):
-    """One build: wall time, stage figures (with --verbose), peak resident memory (KB) and stage CPU.
+    """One build: wall time, stage figures (with --verbose), peak resident memory (KB), stage CPU and the
+    process's CPU time (user + system, seconds).
 
     The timed runs are plain `handbook build`, as people run it; `--verbose` adds a CPU clock reading per
     page and stage, so the stage table comes from a run of its own."""
@@ -147,13 +148,14 @@ def run_build(binary, root, verbose=False):
         stages[m.group(1)] = float(m.group(2))
         if m.group(3):
             cpu[m.group(1)] = float(m.group(3))
-    return wall, stages, usage.ru_maxrss, cpu
+    return wall, stages, usage.ru_maxrss, cpu, usage.ru_utime + usage.ru_stime
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=1, help="untimed builds first (the page cache holds the corpus, as when people rebuild)")
     ap.add_argument("--submissions", type=int, default=10000)
     ap.add_argument("--serve-edits", type=int, default=10, help="one-page edits timed under `handbook serve` (0: skip)")
     ap.add_argument("--json", action="store_true")
@@ -166,12 +168,15 @@ def main():
     root = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="hb-bench-")) / "corpus"
     size = generate(root, args.pages)
 
+    for _ in range(args.warmup):
+        run_build(binary, root)
     runs = [run_build(binary, root) for _ in range(args.runs)]
     walls = [r[0] for r in runs]
     median = statistics.median(walls)
+    process_cpu = statistics.median(r[4] for r in runs)
     staged = [run_build(binary, root, verbose=True)]
     stage_totals, cpu_totals = {}, {}
-    for _, stages, _, cpu in staged:
+    for _, stages, _, cpu, _ in staged:
         for k, v in stages.items():
             stage_totals.setdefault(k, []).append(v)
         for k, v in cpu.items():
@@ -190,6 +195,7 @@ def main():
     result = {
         "pages": args.pages, "markdown_mb": round(size / 1e6, 2), "runs": args.runs,
         "median_s": round(median, 3), "min_s": round(min(walls), 3), "pages_per_s": round(args.pages / median),
+        "warmup": args.warmup, "cpu_s": round(process_cpu, 3),
         "peak_rss_mb": round(peak_mb, 1), "output_mb": round(out_bytes / 1e6, 1),
         "stage_ms": {k: round(v, 1) for k, v in stage_ms.items()},
         "stage_cpu_ms": {k: round(v, 1) for k, v in stage_cpu_ms.items()},
@@ -214,6 +220,7 @@ def main():
     else:
         print(f"corpus: {args.pages} pages, {result['markdown_mb']} MB Markdown; {os.cpu_count()} cores")
         print(f"{'full build (median of ' + str(args.runs) + ')':<34}{median:>9.3f} s   (min {min(walls):.3f} s)")
+        print(f"{'cpu time per build (median)':<34}{process_cpu:>9.3f} s   (user + system, all threads; {args.warmup} untimed warm-up build)")
         print(f"{'pages per second':<34}{result['pages_per_s']:>9}")
         print(f"{'peak resident memory':<34}{peak_mb:>9.1f} MB")
         print(f"{'output size':<34}{result['output_mb']:>9} MB")
@@ -247,7 +254,7 @@ def bench_scale(binary, pages):
     root = pathlib.Path(tempfile.mkdtemp(prefix="hb-scale-")) / "corpus"
     try:
         size = generate(root, pages)
-        wall, _, peak_kb, _ = run_build(binary, root)
+        wall, _, peak_kb, _, _ = run_build(binary, root)
         out_bytes = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file())
         return {"pages": pages, "markdown_mb": round(size / 1e6, 1), "wall_s": round(wall, 2),
                 "peak_rss_mb": round(peak_kb / 1024), "output_mb": round(out_bytes / 1e6)}

@@ -389,8 +389,13 @@ struct Transformer {
         guard let tree = page.tree else { return [] }
         var sections: [IndexedSection] = []
         let outputPath = page.outputPath
+        // Room for a section's text up front (the body's size shared out among its sections, a quarter more):
+        // grown append by append, a section's text was copied into ever larger storage about five times.
+        let sectionCount = page.headings.reduce(1) { $1.level <= 3 ? $0 + 1 : $0 }
+        let room = page.source.byteCount / sectionCount * 5 / 4
         var current = IndexedSection(pageTitle: page.title, heading: page.title, anchor: "", pageOutputPath: outputPath,
                                      text: page.frontMatter.summary ?? "")
+        current.text.reserveCapacity(room)
         var blockNumber = 0
         // The page's headings are in document order, so the one with a section's id is usually the next
         // one after the last found (ids are unique in a page: any match is the match).
@@ -408,6 +413,7 @@ struct Transformer {
                 current = IndexedSection(pageTitle: page.title,
                                          heading: child.pointee.anchor.flatMap(heading)?.text ?? child.pointee.plainText,
                                          anchor: child.pointee.anchor ?? "", pageOutputPath: outputPath, text: "")
+                current.text.reserveCapacity(room)
                 return
             }
             // Append the block's text in place, a space before it when there is text already.
