@@ -105,6 +105,9 @@ public struct Builder: Sendable {
             let writeIndexFile: @Sendable (String, String) -> Void = { path, contents in
                 if !Emitter.write(contents, to: stagingPath + "/" + path) { indexWriteFailed.note(path) }
             }
+            let writeIndexBytes: @Sendable (String, [UInt8]) -> Void = { path, contents in
+                if !Emitter.write(contents, to: stagingPath + "/" + path) { indexWriteFailed.note(path) }
+            }
             // The quizzes index link is on every page: guessed from the fence words, streamed again if wrong.
             let quizLanguages = Set(options.transformers.map(\.language)).intersection(["quiz"])
             var guessed: Set<String> = site.pages.contains { !quizLanguages.isDisjoint(with: $0.fenceWords) } ? [PageRenderer.quizIndexPath] : []
@@ -116,7 +119,7 @@ public struct Builder: Sendable {
                 var searchIndex: SearchIndexStream?
                 if indexer == nil {
                     guard let store = SpillFile(in: stagingPath, memoryBudget: options.indexMemoryBudget) else { throw Self.indexFailure("cannot make a temporary file in \(stagingPath)", site: site) }
-                    searchIndex = SearchIndexStream(store: store, write: writeIndexFile)
+                    searchIndex = SearchIndexStream(store: store, write: writeIndexFile, writeUTF8: writeIndexBytes)
                 }
                 streamed = try stream.run(into: staging, emitter: emitter, generatedPaths: guessed, index: searchIndex)
                 streamWall += streamed.wallSeconds

@@ -206,39 +206,64 @@ enum IndexEmitter {
     /// bytes (valid UTF-8) to `write`; `bytes` is the entries' total size.
     static func object(between head: String = "", and tail: String = "", count: Int, bytes: Int,
                        entry: (_ n: Int, _ write: (UnsafeRawBufferPointer) -> Void) -> Void) -> String {
-        var head = head, tail = tail
-        // Braces and separators.
-        let size = head.utf8.count + tail.utf8.count + bytes + 2 + max(count - 1, 0)
-        return String(unsafeUninitializedCapacity: size) { out in
-            var w = 0
-            func write(_ bytes: UnsafeRawBufferPointer) {
-                guard let start = bytes.baseAddress, bytes.count > 0 else { return }
-                precondition(w + bytes.count <= out.count)
-                UnsafeMutableRawPointer(out.baseAddress! + w).copyMemory(from: start, byteCount: bytes.count)
-                w += bytes.count
-            }
-            head.withUTF8 { write(UnsafeRawBufferPointer($0)) }
-            out[w] = UInt8(ascii: "{")
-            w += 1
-            for n in 0..<count {
-                if n > 0 {
-                    out[w] = UInt8(ascii: ",")
-                    w += 1
-                }
-                entry(n, write)
-            }
-            out[w] = UInt8(ascii: "}")
-            w += 1
-            tail.withUTF8 { write(UnsafeRawBufferPointer($0)) }
-            return w
+        String(unsafeUninitializedCapacity: objectSize(head, tail, count: count, bytes: bytes)) { out in
+            writeObject(into: out, head: head, tail: tail, count: count, entry: entry)
         }
+    }
+
+    /// The same as UTF-8 bytes, for a file that is only written: a String would check every byte again.
+    static func objectUTF8(between head: String = "", and tail: String = "", count: Int, bytes: Int,
+                           entry: (_ n: Int, _ write: (UnsafeRawBufferPointer) -> Void) -> Void) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: objectSize(head, tail, count: count, bytes: bytes)) { out, written in
+            written = writeObject(into: out, head: head, tail: tail, count: count, entry: entry)
+        }
+    }
+
+    /// Head, tail, entries, braces and separators.
+    private static func objectSize(_ head: String, _ tail: String, count: Int, bytes: Int) -> Int {
+        head.utf8.count + tail.utf8.count + bytes + 2 + max(count - 1, 0)
+    }
+
+    /// Writes `head{entry,entry,…}tail` into `out` (of `objectSize`); returns the bytes written.
+    private static func writeObject(into out: UnsafeMutableBufferPointer<UInt8>, head: String, tail: String, count: Int,
+                                    entry: (_ n: Int, _ write: (UnsafeRawBufferPointer) -> Void) -> Void) -> Int {
+        var head = head, tail = tail
+        var w = 0
+        func write(_ bytes: UnsafeRawBufferPointer) {
+            guard let start = bytes.baseAddress, bytes.count > 0 else { return }
+            precondition(w + bytes.count <= out.count)
+            UnsafeMutableRawPointer(out.baseAddress! + w).copyMemory(from: start, byteCount: bytes.count)
+            w += bytes.count
+        }
+        head.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        out[w] = UInt8(ascii: "{")
+        w += 1
+        for n in 0..<count {
+            if n > 0 {
+                out[w] = UInt8(ascii: ",")
+                w += 1
+            }
+            entry(n, write)
+        }
+        out[w] = UInt8(ascii: "}")
+        w += 1
+        tail.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        return w
     }
 
     /// `assets/search/shard-N.js` with `count` entries in key order (see `object`).
     static func shardFile(_ f: Int, count: Int, bytes: Int,
                           entry: (_ n: Int, _ write: (UnsafeRawBufferPointer) -> Void) -> Void) -> (path: String, contents: String) {
-        (shardPath(f), object(between: prefix + "{\"k\":\"t\",\"i\":\(f),\"t\":", and: "}" + suffix, count: count, bytes: bytes, entry: entry))
+        (shardPath(f), object(between: shardHead(f), and: "}" + suffix, count: count, bytes: bytes, entry: entry))
     }
+
+    /// The same as UTF-8 bytes (`objectUTF8`).
+    static func shardFileUTF8(_ f: Int, count: Int, bytes: Int,
+                              entry: (_ n: Int, _ write: (UnsafeRawBufferPointer) -> Void) -> Void) -> (path: String, contents: [UInt8]) {
+        (shardPath(f), objectUTF8(between: shardHead(f), and: "}" + suffix, count: count, bytes: bytes, entry: entry))
+    }
+
+    private static func shardHead(_ f: Int) -> String { prefix + "{\"k\":\"t\",\"i\":\(f),\"t\":" }
 
     static func shardPath(_ f: Int) -> String { "assets/search/shard-\(f).js" }
     static func docsPath(_ n: Int) -> String { "assets/search/docs-\(n).js" }

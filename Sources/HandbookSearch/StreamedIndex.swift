@@ -104,6 +104,8 @@ public final class SearchIndexStream: Sendable {
     public let chunkSize: Int
     private let store: any SpillStore
     private let write: @Sendable (String, String) -> Void
+    /// Token shards, made as UTF-8 bytes (valid: built from strings), written without becoming Strings.
+    private let writeUTF8: @Sendable (String, [UInt8]) -> Void
     private let state = Mutex(State())
 
     /// A partition's tokens of one chunk in the store: `tokens` keys (UInt64, chunk-local word ids), each
@@ -150,16 +152,19 @@ public final class SearchIndexStream: Sendable {
         }
     }
 
-    /// `write` gets each file (path relative to the site root, contents) as soon as it is made, from any thread.
+    /// `write` gets each file (path relative to the site root, contents) as soon as it is made, from any thread;
+    /// `writeUTF8`, when given, gets the token shards as UTF-8 bytes instead (otherwise `write` gets them as text).
     public init(shardThreshold: Int = SearchIndexBuilder.defaultShardThreshold,
                 maxTextLength: Int = SearchIndexBuilder.defaultMaxTextLength,
-                chunkSize: Int = 1024, store: any SpillStore, write: @escaping @Sendable (String, String) -> Void) {
+                chunkSize: Int = 1024, store: any SpillStore, write: @escaping @Sendable (String, String) -> Void,
+                writeUTF8: (@Sendable (String, [UInt8]) -> Void)? = nil) {
         precondition(chunkSize > 0 && chunkSize % IndexEmitter.docShardSize == 0 && chunkSize <= 4096)
         self.shardThreshold = shardThreshold
         self.maxTextLength = maxTextLength
         self.chunkSize = chunkSize
         self.store = store
         self.write = write
+        self.writeUTF8 = writeUTF8 ?? { path, bytes in write(path, String(decoding: bytes, as: UTF8.self)) }
     }
 
     /// Hands over part `part`'s sections (parts are numbered 0, 1, 2 … in document order, each given once,
@@ -219,7 +224,7 @@ public final class SearchIndexStream: Sendable {
         // 4. The token shards, and the header.
         let written = concurrentMap(ts) { f -> Bool in
             guard let file = Self.shardFile(f, groups: groups.map { $0![f] }, store: store) else { return false }
-            write(file.path, file.contents)
+            writeUTF8(file.path, file.contents)
             return true
         }
         guard !written.contains(false) else { throw Self.storeFailed }
@@ -422,7 +427,7 @@ public final class SearchIndexStream: Sendable {
     }
 
     /// Token shard `f`'s file from its group in every partition: `IndexEmitter.emit`'s shard file.
-    private static func shardFile(_ f: Int, groups: [Group], store: any SpillStore) -> (path: String, contents: String)? {
+    private static func shardFile(_ f: Int, groups: [Group], store: any SpillStore) -> (path: String, contents: [UInt8])? {
         var buffers: [[UInt8]] = []
         var entries: [(key: UInt64, buffer: Int, start: Int, length: Int)] = []
         for group in groups where group.bytes > 0 {
@@ -438,7 +443,7 @@ public final class SearchIndexStream: Sendable {
             buffers.append(bytes)
         }
         entries.sort { $0.key < $1.key }
-        return IndexEmitter.shardFile(f, count: entries.count, bytes: entries.reduce(0) { $0 + $1.length }) { n, write in
+        return IndexEmitter.shardFileUTF8(f, count: entries.count, bytes: entries.reduce(0) { $0 + $1.length }) { n, write in
             let e = entries[n]
             buffers[e.buffer].withUnsafeBytes { write(UnsafeRawBufferPointer(rebasing: $0[e.start..<(e.start + e.length)])) }
         }

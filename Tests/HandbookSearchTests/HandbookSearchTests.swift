@@ -542,6 +542,10 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
     final class Files: Sendable {
         let files = Mutex<[String: String]>([:])
         func write(_ path: String, _ contents: String) { files.withLock { $0[path] = contents } }
+        /// Token shards come as bytes: they must be valid UTF-8 (a file that is not is kept as a marker, never equal to the expected text).
+        func writeUTF8(_ path: String, _ contents: [UInt8]) {
+            files.withLock { $0[path] = String(validating: contents, as: UTF8.self) ?? "<invalid UTF-8>" }
+        }
     }
 
     /// Streams `sections` in parts of 0–7 sections, handed over in a shuffled order, and returns the paths and files.
@@ -563,7 +567,8 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         // Neighbours swap places, as pages finishing on two cores do.
         for j in stride(from: 0, to: order.count - 1, by: 2) where random(2) == 0 { order.swapAt(j, j + 1) }
         let files = Files()
-        let stream = SearchIndexStream(shardThreshold: shardThreshold, chunkSize: chunkSize, store: store, write: files.write)
+        let stream = SearchIndexStream(shardThreshold: shardThreshold, chunkSize: chunkSize, store: store, write: files.write,
+                                       writeUTF8: files.writeUTF8)
         for j in order { stream.add(part: j, parts[j]) }
         let paths = try stream.finish()
         return (paths, files.files.withLock { $0 })
