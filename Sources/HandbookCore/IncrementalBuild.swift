@@ -460,19 +460,12 @@ public final class SiteSession {
 
     // MARK: Helpers
 
-    /// Link and image destinations in a tree, as written.
-    static func linkTargets(_ node: MarkdownNode) -> [String] {
-        var result: [String] = []
-        func walk(_ node: UnsafePointer<MarkdownNode>) {
-            switch node.pointee.kind {
-            case .link(let destination, _): result.append(destination)
-            case .image(let source, _): result.append(source)
-            default: break
-            }
-            node.pointee.children.forEachNode(walk)
+    /// Link and image destinations in a tree, as written, in document order (the node order).
+    static func linkTargets(_ tree: MarkdownTree) -> [String] {
+        tree.nodes.indices.compactMap { index in
+            let node = tree[index]
+            return node.kind == .link || node.kind == .image ? tree.string(node.first) : nil
         }
-        withUnsafePointer(to: node, walk)
-        return result
     }
 
     static func same(_ a: [IndexedSection], _ b: [IndexedSection]) -> Bool {

@@ -10,7 +10,7 @@ public struct Page: Sendable {
     public var source: SourceText
     public var frontMatter: FrontMatter
     public var body: String
-    public var tree: MarkdownNode?
+    public var tree: MarkdownTree?
     public var headings: [Heading] = []
     public var anchors: AnchorSet = []
     /// The words after what looks like a fence opener (` ```quiz `) anywhere in the file: a guess at the

@@ -78,16 +78,20 @@ struct Transformer {
         var anchors: AnchorSet = []
         // Room for the top-level headings' ids and anchors (most of a page's): the sets do not grow step by step.
         var topHeadings = 0
-        tree.children.forEachNode { if case .heading = $0.pointee.kind { topHeadings += 1 } }
+        for child in tree.children(of: MarkdownTree.root) where tree[child].kind == .heading { topHeadings += 1 }
         ids.reserveCapacity(topHeadings)
         anchors.reserveCapacity(topHeadings)
         headings.reserveCapacity(topHeadings)
         var collected: [String: [any Sendable]] = [:]
         var blockNumber = 0
-        for index in tree.children.indices {
-            transformNode(&tree.children[index], page: pass.page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
+        // Child by child through the links, not `children(of:)`: its sequence would hold the node array while
+        // the walk changes it, and every change would copy the array.
+        var child = Int(tree[MarkdownTree.root].firstChild)
+        while child >= 0 {
+            transformNode(child, in: &tree, page: pass.page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
                           artifacts: &collected, references: &pass.references, texts: &pass.texts, blockNumber: &blockNumber,
                           languages: &pass.languages, problems: &pass.problems, resolver: resolver, links: &pass.links)
+            child = Int(tree[child].nextSibling)
         }
         // Keep block order within the page: transformNode appends per language in document order.
         for (language, items) in collected.sorted(by: { $0.key < $1.key }) { pass.artifacts += items.map { (language, $0) } }
@@ -269,21 +273,25 @@ struct Transformer {
         return "headings get ids from their text; `### 第31条 …` gets `#第31条`; or add `{#id}` to a heading"
     }
 
-    private func transformNode(_ node: inout MarkdownNode, page: Page, ids: inout HeadingIDGenerator, headings: inout [Page.Heading],
+    private func transformNode(_ index: Int, in tree: inout MarkdownTree, page: Page, ids: inout HeadingIDGenerator, headings: inout [Page.Heading],
                                anchors: inout AnchorSet, byLanguage: [String: any BlockTransformer],
                                artifacts: inout [String: [any Sendable]], references: inout [BlockReference],
                                texts: inout [Int: String], blockNumber: inout Int, languages: inout Set<String>,
                                problems: inout [Diagnostic], resolver: LinkResolver?, links: inout [LinkIssue]) {
+        let node = tree[index]
         switch node.kind {
-        case .heading(let level):
-            var text = node.plainText
+        case .heading:
+            var text = tree.plainText(of: index)
             var explicit: String?
-            if let split = HeadingIDGenerator.explicitID(in: text), case .text(let last)? = node.children.last?.kind,
-               let lastSplit = HeadingIDGenerator.explicitID(in: last) {
+            if let split = HeadingIDGenerator.explicitID(in: text), let last = tree.lastChild(of: index), tree[last].kind == .text,
+               let lastSplit = HeadingIDGenerator.explicitID(in: tree.string(tree[last].first)) {
                 explicit = split.id
                 text = split.text
-                node.children[node.children.count - 1].kind = .text(lastSplit.text)
-                if lastSplit.text.isEmpty { node.children.removeLast() }
+                if lastSplit.text.isEmpty {
+                    tree.removeLastChild(of: index)
+                } else {
+                    tree[last].first = tree.store(lastSplit.text)
+                }
             }
             let id = ids.makeID(for: text, explicit: explicit)
             if explicit != nil, anchors.contains(id) {
@@ -291,16 +299,21 @@ struct Transformer {
                                            column: page.source.characterColumn(line: node.start.line, byteColumn: node.start.column),
                                            message: "heading id `\(id)` is used twice on this page", hint: "choose another `{#id}`"))
             }
-            node.anchor = id
+            tree.setAnchor(id, of: index)
             anchors.insert(id)
-            headings.append(Page.Heading(level: level, id: id, text: text))
+            headings.append(Page.Heading(level: Int(node.level), id: id, text: text))
             if let resolver {  // a link inside the heading
-                for index in node.children.indices { Self.resolveLinks(&node.children[index], page: page, resolver: resolver, issues: &links) }
+                var child = Int(tree[index].firstChild)
+                while child >= 0 {
+                    Self.resolveLinks(child, in: &tree, page: page, resolver: resolver, issues: &links)
+                    child = Int(tree[child].nextSibling)
+                }
             }
-        case .codeBlock(let info, let literal):
+        case .codeBlock:
+            let info = tree.string(node.second)
             let language = String(info.split(separator: " ", maxSplits: 1).first ?? "")
             guard let transformer = byLanguage[language] else { return }
-            let block = FencedBlock(info: info, literal: literal, pagePath: page.sourcePath, displayPath: page.displayPath,
+            let block = FencedBlock(info: info, literal: tree.string(node.first), pagePath: page.sourcePath, displayPath: page.displayPath,
                                     contentLine: node.start.line + 1,
                                     contentColumn: page.source.characterColumn(line: node.start.line, byteColumn: node.start.column))
             do {
@@ -317,70 +330,68 @@ struct Transformer {
                 languages.insert(language)
                 texts[blockNumber] = result.searchText
                 blockNumber += 1
-                node = MarkdownNode(kind: .generatedHTML(result.html), start: node.start, end: node.end)
+                tree[index].kind = .generatedHTML
+                tree[index].first = tree.store(result.html)
+                tree[index].second = .empty
             } catch {
                 problems += error.diagnostics
             }
         case .link, .image:
-            if let resolver { Self.resolveLink(&node, page: page, resolver: resolver, issues: &links) }
+            if let resolver { Self.resolveLink(index, in: &tree, page: page, resolver: resolver, issues: &links) }
             fallthrough
         default:
-            for index in node.children.indices {
-                transformNode(&node.children[index], page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
+            var child = Int(node.firstChild)
+            while child >= 0 {
+                transformNode(child, in: &tree, page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
                               artifacts: &artifacts, references: &references, texts: &texts, blockNumber: &blockNumber,
                               languages: &languages, problems: &problems, resolver: resolver, links: &links)
+                child = Int(tree[child].nextSibling)
             }
         }
     }
 
     /// Rewrites links and images between pages to `.html` URLs, in place; a missing target is a diagnostic.
-    static func resolveLinks(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) {
+    static func resolveLinks(_ tree: inout MarkdownTree, page: Page, resolver: LinkResolver, problems: inout [Diagnostic]) {
         var issues: [LinkIssue] = []
-        resolveLinks(&node, page: page, resolver: resolver, issues: &issues)
+        resolveLinks(MarkdownTree.root, in: &tree, page: page, resolver: resolver, issues: &issues)
         for case .problem(let problem) in issues { problems.append(problem) }
     }
 
-    /// The same, for a resolver that may not know the pages' anchors yet: such links come back as
-    /// `LinkIssue.anchor`, in document order with the problems, to be checked once every page is transformed.
-    static func resolveLinks(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, issues: inout [LinkIssue]) {
-        resolveLink(&node, page: page, resolver: resolver, issues: &issues)
-        // Callers pass a tree nobody else holds, so walking it in place copies nothing.
-        for index in node.children.indices {
-            resolveLinks(&node.children[index], page: page, resolver: resolver, issues: &issues)
+    /// The same for a node and its descendants, for a resolver that may not know the pages' anchors yet: such
+    /// links come back as `LinkIssue.anchor`, in document order with the problems, to be checked once every
+    /// page is transformed.
+    static func resolveLinks(_ index: Int, in tree: inout MarkdownTree, page: Page, resolver: LinkResolver, issues: inout [LinkIssue]) {
+        resolveLink(index, in: &tree, page: page, resolver: resolver, issues: &issues)
+        var child = Int(tree[index].firstChild)
+        while child >= 0 {
+            resolveLinks(child, in: &tree, page: page, resolver: resolver, issues: &issues)
+            child = Int(tree[child].nextSibling)
         }
     }
 
-    /// Rewrites `node` if it is a link or an image (not its children).
-    static func resolveLink(_ node: inout MarkdownNode, page: Page, resolver: LinkResolver, issues: inout [LinkIssue]) {
-        func check(_ destination: String) -> String {
-            let line = node.start.line
-            var column: Int { page.source.characterColumn(line: line, byteColumn: node.start.column) }  // only for a diagnostic
-            switch resolver.resolve(destination, from: page.sourcePath) {
-            case .external:
-                return destination
-            case .rewritten(let url):
-                return url
-            case .unverifiedAnchor(let url, let target, let anchor):
-                issues.append(.anchor(PendingAnchor(destination: destination, page: target, anchor: anchor,
-                                                    file: page.displayPath, line: line, column: column)))
-                return url
-            case .missingPage(let target):
-                issues.append(.problem(Diagnostic(stage: .transform, file: page.displayPath, line: line, column: column,
-                                                  message: "link to `\(destination)`: no such page or file (`\(target)`)",
-                                                  hint: "link to a .md file in the content folder, relative to this page")))
-            case .missingAnchor(let target, let anchor):
-                issues.append(.problem(PendingAnchor(destination: destination, page: target, anchor: anchor, file: page.displayPath,
-                                                     line: line, column: column).diagnostic(known: resolver.anchors[target] ?? [])))
-            }
-            return destination
-        }
-        switch node.kind {
-        case .link(let destination, let title):
-            node.kind = .link(destination: check(destination), title: title)
-        case .image(let source, let title):
-            node.kind = .image(source: check(source), title: title)
-        default:
+    /// Rewrites node `index` if it is a link or an image (not its children).
+    static func resolveLink(_ index: Int, in tree: inout MarkdownTree, page: Page, resolver: LinkResolver, issues: inout [LinkIssue]) {
+        let node = tree[index]
+        guard node.kind == .link || node.kind == .image else { return }
+        let destination = tree.string(node.first)
+        let line = node.start.line
+        var column: Int { page.source.characterColumn(line: line, byteColumn: node.start.column) }  // only for a diagnostic
+        switch resolver.resolve(destination, from: page.sourcePath) {
+        case .external:
             break
+        case .rewritten(let url):
+            tree[index].first = tree.store(url)
+        case .unverifiedAnchor(let url, let target, let anchor):
+            issues.append(.anchor(PendingAnchor(destination: destination, page: target, anchor: anchor,
+                                                file: page.displayPath, line: line, column: column)))
+            tree[index].first = tree.store(url)
+        case .missingPage(let target):
+            issues.append(.problem(Diagnostic(stage: .transform, file: page.displayPath, line: line, column: column,
+                                              message: "link to `\(destination)`: no such page or file (`\(target)`)",
+                                              hint: "link to a .md file in the content folder, relative to this page")))
+        case .missingAnchor(let target, let anchor):
+            issues.append(.problem(PendingAnchor(destination: destination, page: target, anchor: anchor, file: page.displayPath,
+                                                 line: line, column: column).diagnostic(known: resolver.anchors[target] ?? [])))
         }
     }
 
@@ -407,33 +418,34 @@ struct Transformer {
             nextHeading = found + 1
             return headings[found]
         }
-        tree.children.forEachNode { child in  // by pointer: `for child in` would copy every node
-            if case .heading(let level) = child.pointee.kind, level <= 3 {
+        for child in tree.children(of: MarkdownTree.root) {
+            if tree[child].kind == .heading, tree[child].level <= 3 {
                 if !current.text.isEmpty || current.anchor.isEmpty { sections.append(current) }
+                let anchor = tree.anchor(of: child)
                 current = IndexedSection(pageTitle: page.title,
-                                         heading: child.pointee.anchor.flatMap(heading)?.text ?? child.pointee.plainText,
-                                         anchor: child.pointee.anchor ?? "", pageOutputPath: outputPath, text: "")
+                                         heading: anchor.flatMap(heading)?.text ?? tree.plainText(of: child),
+                                         anchor: anchor ?? "", pageOutputPath: outputPath, text: "")
                 current.text.reserveCapacity(room)
-                return
+                continue
             }
             // Append the block's text in place, a space before it when there is text already.
             let hadText = !current.text.isEmpty
             if hadText { current.text += " " }
             let start = current.text.utf8.count
-            MarkdownNode.appendPlainText(of: child, to: &current.text)
-            if !blockTexts.isEmpty { Self.generatedTexts(in: child, blockTexts: blockTexts, blockNumber: &blockNumber, into: &current.text) }
+            tree.appendPlainText(of: child, to: &current.text)
+            if !blockTexts.isEmpty { Self.generatedTexts(in: child, of: tree, blockTexts: blockTexts, blockNumber: &blockNumber, into: &current.text) }
             if hadText, current.text.utf8.count == start { current.text.removeLast() }
         }
         sections.append(current)
         return sections
     }
 
-    private static func generatedTexts(in node: UnsafePointer<MarkdownNode>, blockTexts: [Int: String], blockNumber: inout Int, into text: inout String) {
-        if case .generatedHTML = node.pointee.kind {
+    private static func generatedTexts(in index: Int, of tree: MarkdownTree, blockTexts: [Int: String], blockNumber: inout Int, into text: inout String) {
+        if tree[index].kind == .generatedHTML {
             if let blockText = blockTexts[blockNumber] { text += " " + blockText }
             blockNumber += 1
         }
-        node.pointee.children.forEachNode { generatedTexts(in: $0, blockTexts: blockTexts, blockNumber: &blockNumber, into: &text) }
+        for child in tree.children(of: index) { generatedTexts(in: child, of: tree, blockTexts: blockTexts, blockNumber: &blockNumber, into: &text) }
     }
 }
 

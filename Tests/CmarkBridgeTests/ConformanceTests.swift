@@ -43,24 +43,19 @@ struct ConformanceTests {
     }
 
     /// Gives every heading an id, as the generator does, so the test proves ids are the only difference.
-    static func withAnchors(_ node: MarkdownNode, counter: inout Int) -> MarkdownNode {
-        var copy = node
-        if case .heading = node.kind {
+    static func withAnchors(_ tree: MarkdownTree, counter: inout Int) -> MarkdownTree {
+        var copy = tree
+        for index in tree.nodes.indices where tree[index].kind == .heading {
             counter += 1
-            copy.anchor = "h-\(counter)"
+            copy.setAnchor("h-\(counter)", of: index)
         }
-        copy.children = node.children.map { withAnchors($0, counter: &counter) }
         return copy
     }
 
-    static func rawHTML(in node: MarkdownNode) -> [String] {
-        var found: [String] = []
-        switch node.kind {
-        case .htmlBlock(let s), .htmlInline(let s): found.append(s)
-        default: break
+    static func rawHTML(in tree: MarkdownTree) -> [String] {
+        tree.nodes.indices.compactMap { index in
+            tree[index].kind == .htmlBlock || tree[index].kind == .htmlInline ? tree.string(tree[index].first) : nil
         }
-        for child in node.children { found += rawHTML(in: child) }
-        return found
     }
 
     @Test func specHasAll652Examples() throws {

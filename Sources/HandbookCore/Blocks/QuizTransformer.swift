@@ -119,10 +119,11 @@ public struct QuizTransformer: BlockTransformer {
     /// A prompt's inline Markdown (emphasis, code …) as HTML, in safe mode: raw HTML is omitted.
     static func inlineMarkdown(_ text: String) -> String {
         let tree = CmarkParser.parse(text)
-        guard tree.children.count == 1, let paragraph = tree.children.first, case .paragraph = paragraph.kind else {
+        let blocks = Array(tree.children(of: MarkdownTree.root))
+        guard blocks.count == 1, tree[blocks[0]].kind == .paragraph else {
             return HTMLEscaping.escapeHTML(text)
         }
-        return HTMLRenderer(allowRawHTML: false).renderInlines(of: paragraph)
+        return HTMLRenderer(allowRawHTML: false).renderInlines(of: blocks[0], in: tree)
     }
 
     /// Questions as text, with no answers: a printable fallback that quiz.js replaces.
