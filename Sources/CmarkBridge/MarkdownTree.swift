@@ -184,16 +184,33 @@ public struct MarkdownTree: Sendable, Equatable {
 
     /// Appends what `plainText(of:)` returns, without making a string of its own.
     public func appendPlainText(of index: Int, to result: inout String) {
+        // Literals that follow each other in `text` (the text nodes of a run of inline markup, say) are
+        // appended as one slice: a slice per node cost more than the copying.
+        var run = TextRange.empty
+        nodes.withUnsafeBufferPointer { nodes in appendPlainText(of: index, nodes, run: &run, to: &result) }
+        if run.count > 0 { result += substring(run) }
+    }
+
+    private func appendPlainText(of index: Int, _ nodes: UnsafeBufferPointer<Node>, run: inout TextRange, to result: inout String) {
         let node = nodes[index]
         switch node.kind {
         case .text, .code:
-            result += substring(node.first)
+            let literal = node.first
+            if literal.count == 0 { return }
+            if run.count > 0 && run.offset + run.count == literal.offset {
+                run.count += literal.count
+            } else {
+                if run.count > 0 { result += substring(run) }
+                run = literal
+            }
         case .softBreak, .lineBreak:
+            if run.count > 0 { result += substring(run) }
+            run = .empty
             result += " "
         default:
             var child = node.firstChild
             while child >= 0 {
-                appendPlainText(of: Int(child), to: &result)
+                appendPlainText(of: Int(child), nodes, run: &run, to: &result)
                 child = nodes[Int(child)].nextSibling
             }
         }
