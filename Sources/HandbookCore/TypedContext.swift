@@ -8,7 +8,7 @@
 /// The contract, held by tests: `ShapeProbe.visit(typed)` writes the same shape key and the same strings in
 /// the same order as `ShapeProbe.visit(typed.value)`, so typed and untyped contexts share compiled shapes,
 /// and `value` (what Mustache gets whenever it renders) is the dictionary the typed context stands for.
-indirect enum TypedContext: @unchecked Sendable {
+enum TypedContext: @unchecked Sendable {
     case string(String)
     /// Text as its UTF-8 bytes (valid: made from strings), such as a page's body: rendered into bytes it is
     /// copied as it is, without becoming a `String` (making one checks every byte). Its shape and its place
