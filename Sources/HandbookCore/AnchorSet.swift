@@ -1,3 +1,5 @@
+import HandbookSearch
+
 /// A string hashed and compared by its UTF-8 bytes.
 ///
 /// `String`'s own `==` and hash work on canonical equivalence, so every hash of a Chinese string checks or
@@ -21,7 +23,7 @@ public struct ExactString: Hashable, Sendable {
     /// Whether two strings have the same UTF-8 bytes.
     @inline(__always)
     public static func sameBytes(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+        UTF8Bytes.same(a, b)
     }
 }
 

@@ -22,11 +22,6 @@ func utf8Scalar(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (value: UInt32, le
     return ((b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F), 4)
 }
 
-/// Whether two strings have the same UTF-8 bytes (`==` tells canonically equivalent ones equal).
-func sameUTF8(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
-}
-
 /// Appends the UTF-8 encoding of scalar `v`.
 @inline(__always)
 func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
@@ -288,7 +283,7 @@ struct ChunkIndexer: ~Copyable {
             // The usual breadcrumbs, the title itself or "title » heading", have no token that the title
             // and heading lack ("»" breaks segments) and no word in another order: skip reading them again.
             // (Byte for byte: canonically equal strings can have other scalars, so other tokens.)
-            if sameUTF8(s.breadcrumb, s.pageTitle) {
+            if UTF8Bytes.same(s.breadcrumb, s.pageTitle) {
                 indexer.add(s.heading, bits: FieldBit.heading, maxScalars: 0)
             } else if isTitleAndHeading(s.breadcrumb, s.pageTitle, s.heading) {
                 indexer.add(s.heading, bits: FieldBit.heading | FieldBit.title, maxScalars: 0)
@@ -313,8 +308,8 @@ struct ChunkIndexer: ~Copyable {
         return crumb.withUTF8 { c in
             // " » " is 20 C2 BB 20.
             c[t] == 0x20 && c[t + 1] == 0xC2 && c[t + 2] == 0xBB && c[t + 3] == 0x20
-                && title.withUTF8 { c.prefix(t).elementsEqual($0) }
-                && heading.withUTF8 { c.suffix($0.count).elementsEqual($0) }
+                && title.withUTF8 { UTF8Bytes.same(UnsafeBufferPointer(rebasing: c.prefix(t)), $0) }
+                && heading.withUTF8 { UTF8Bytes.same(UnsafeBufferPointer(rebasing: c.suffix($0.count)), $0) }
         }
     }
 

@@ -662,3 +662,27 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         }
     }
 }
+
+// MARK: - Byte equality
+
+@Suite struct UTF8BytesTests {
+    @Test func sameMeansTheSameBytes() {
+        // Canonically equivalent is not the same: é precomposed and e + combining acute.
+        #expect("\u{E9}" == "e\u{301}")
+        #expect(!UTF8Bytes.same("\u{E9}", "e\u{301}"))
+        #expect(UTF8Bytes.same("", ""))
+        // Lengths around the eight-byte steps, differing in the first, a middle and the last byte.
+        for length in [1, 7, 8, 9, 15, 16, 17, 40] {
+            let text = String((0..<length).map { Character(UnicodeScalar(UInt8(65 + $0 % 26))) })
+            #expect(UTF8Bytes.same(text, String(text)))
+            for position in Set([0, length / 2, length - 1]) {
+                var bytes = Array(text.utf8)
+                bytes[position] ^= 0x20
+                #expect(!UTF8Bytes.same(text, String(decoding: bytes, as: UTF8.self)), "length \(length), byte \(position)")
+            }
+            #expect(!UTF8Bytes.same(text, text + "x"))
+        }
+        #expect(UTF8Bytes.same("第31条 投诉处理时限", "第31条 投诉处理" + "时限"))
+        #expect(!UTF8Bytes.same("第31条 投诉处理时限", "第31条 投诉处理时间"))
+    }
+}
