@@ -17,7 +17,8 @@ public struct HTMLRenderer: Sendable {
     /// The HTML as UTF-8 bytes, for output that need not become a `String` (making one checks every byte).
     public func renderUTF8(_ tree: MarkdownTree) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(4096)
+        // About the size of the HTML: the text (mostly literals) and a few bytes of markup per node.
+        out.reserveCapacity(tree.text.utf8.count + tree.nodes.count * 8 + 64)
         Walk.with(tree, allowRawHTML: allowRawHTML) { $0.renderBlock(MarkdownTree.root, tightParent: false, into: &out) }
         return out
     }
