@@ -1,4 +1,5 @@
 import Foundation
+import HandbookSearch
 import Mustache
 
 /// Renders theme templates for thousands of pages without paying for Mustache's dynamic lookups on each.
@@ -159,7 +160,7 @@ struct ShapeProbe {
 
     /// The order in which a dictionary's values are visited (and numbered by `markers`).
     @inline(__always)
-    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    static func precedes(_ a: String, _ b: String) -> Bool { UTF8Bytes.precedes(a, b) }
 
     /// False for a value kind a marker cannot stand in for. Dispatches on the exact type instead of trying
     /// casts in turn: a failed `as? [String: String]` on a `[String: Any]` checks every element first.

@@ -11,6 +11,25 @@ public enum UTF8Bytes {
         return (compared ?? nil) ?? a.utf8.elementsEqual(b.utf8)
     }
 
+    /// Whether `a`'s UTF-8 bytes sort before `b`'s (byte by byte; a prefix first).
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        let compared = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in precedes(x, y) }
+        }
+        return (compared ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// Whether `a`'s bytes sort before `b`'s.
+    public static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = min(a.count, b.count)
+        var i = 0
+        while i < n {
+            if a[i] != b[i] { return a[i] < b[i] }
+            i += 1
+        }
+        return a.count < b.count
+    }
+
     /// Whether two buffers hold the same bytes.
     public static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }

@@ -686,3 +686,14 @@ func syntheticSections(pages: Int, sectionsPerPage: Int = 3, seed: UInt64 = 42) 
         #expect(!UTF8Bytes.same("第31条 投诉处理时限", "第31条 投诉处理时间"))
     }
 }
+
+@Suite struct UTF8BytesOrderTests {
+    @Test func precedesIsByteOrder() {
+        let words = ["", "a", "ab", "abc", "b", "Z", "z", "toc", "title", "第1条", "第10条", "第2条", "\u{E9}", "e\u{301}", "zzzzzzzzzzzzzzzzzz1", "zzzzzzzzzzzzzzzzzz2"]
+        for a in words {
+            for b in words {
+                #expect(UTF8Bytes.precedes(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(a) < \(b)")
+            }
+        }
+    }
+}
