@@ -215,21 +215,7 @@ public enum HTMLEscaping {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
     }
 
-    /// Escapes `&`, `<`, `>` and `"` (cmark's non-secure HTML escaping).
-    public static func escapeHTML<S: Sequence>(_ bytes: S, into out: inout [UInt8]) where S.Element == UInt8 {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "&"): out += [0x26, 0x61, 0x6D, 0x70, 0x3B]                 // &amp;
-            case UInt8(ascii: "<"): out += [0x26, 0x6C, 0x74, 0x3B]                       // &lt;
-            case UInt8(ascii: ">"): out += [0x26, 0x67, 0x74, 0x3B]                       // &gt;
-            case UInt8(ascii: "\""): out += [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]          // &quot;
-            default: out.append(byte)
-            }
-        }
-    }
-
-    /// The same for a whole string, copying the runs between special characters in bulk (the hot path:
-    /// every text node of every page).
+    /// Escapes `&`, `<`, `>` and `"` (cmark's non-secure HTML escaping), copying the runs between them in bulk.
     public static func escapeHTML(_ string: String, into out: inout [UInt8]) {
         var string = string
         string.withUTF8 { escapeHTML($0, into: &out) }
@@ -258,7 +244,7 @@ public enum HTMLEscaping {
     public static func escapeHTML(_ string: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(string.utf8.count)
-        escapeHTML(string.utf8, into: &out)
+        escapeHTML(string, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -143,6 +143,17 @@ public struct MarkdownTree: Sendable, Equatable {
         public func makeIterator() -> Iterator { Iterator(nodes: nodes, following: first) }
     }
 
+    /// Calls `body` with each of a node's children in turn and the tree, to change: a walk that rewrites
+    /// nodes as it goes (`children(of:)`'s sequence would hold the node array, and every change would copy it).
+    /// The next child is looked up after `body` returns, so `body` may change the child and its descendants.
+    public mutating func forEachChild(of index: Int, _ body: (_ child: Int, _ tree: inout MarkdownTree) -> Void) {
+        var child = Int(nodes[index].firstChild)
+        while child >= 0 {
+            body(child, &self)
+            child = Int(nodes[child].nextSibling)
+        }
+    }
+
     /// A node's last child, if it has children.
     public func lastChild(of index: Int) -> Int? {
         var child = nodes[index].firstChild

@@ -10,7 +10,7 @@ public struct ExactString: Hashable, Sendable {
 
     public init(_ string: String) { self.string = string }
 
-    public static func == (a: ExactString, b: ExactString) -> Bool { sameBytes(a.string, b.string) }
+    public static func == (a: ExactString, b: ExactString) -> Bool { UTF8Bytes.same(a.string, b.string) }
 
     public func hash(into hasher: inout Hasher) {
         if let done: Void = string.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) {
@@ -18,12 +18,6 @@ public struct ExactString: Hashable, Sendable {
         }
         for byte in string.utf8 { hasher.combine(byte) }
         hasher.combine(0xFF as UInt8)  // never a UTF-8 byte: ends the string as the bytes path's length does
-    }
-
-    /// Whether two strings have the same UTF-8 bytes.
-    @inline(__always)
-    public static func sameBytes(_ a: String, _ b: String) -> Bool {
-        UTF8Bytes.same(a, b)
     }
 }
 

@@ -1,5 +1,6 @@
 import CmarkBridge
 import Foundation
+import HandbookSearch
 
 /// Result of the transform stage.
 struct TransformedSite: Sendable {
@@ -84,14 +85,10 @@ struct Transformer {
         headings.reserveCapacity(topHeadings)
         var collected: [String: [any Sendable]] = [:]
         var blockNumber = 0
-        // Child by child through the links, not `children(of:)`: its sequence would hold the node array while
-        // the walk changes it, and every change would copy the array.
-        var child = Int(tree[MarkdownTree.root].firstChild)
-        while child >= 0 {
+        tree.forEachChild(of: MarkdownTree.root) { child, tree in
             transformNode(child, in: &tree, page: pass.page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
                           artifacts: &collected, references: &pass.references, texts: &pass.texts, blockNumber: &blockNumber,
                           languages: &pass.languages, problems: &pass.problems, resolver: resolver, links: &pass.links)
-            child = Int(tree[child].nextSibling)
         }
         // Keep block order within the page: transformNode appends per language in document order.
         for (language, items) in collected.sorted(by: { $0.key < $1.key }) { pass.artifacts += items.map { (language, $0) } }
@@ -303,11 +300,7 @@ struct Transformer {
             anchors.insert(id)
             headings.append(Page.Heading(level: Int(node.level), id: id, text: text))
             if let resolver {  // a link inside the heading
-                var child = Int(tree[index].firstChild)
-                while child >= 0 {
-                    Self.resolveLinks(child, in: &tree, page: page, resolver: resolver, issues: &links)
-                    child = Int(tree[child].nextSibling)
-                }
+                tree.forEachChild(of: index) { Self.resolveLinks($0, in: &$1, page: page, resolver: resolver, issues: &links) }
             }
         case .codeBlock:
             let info = tree.string(node.second)
@@ -340,12 +333,10 @@ struct Transformer {
             if let resolver { Self.resolveLink(index, in: &tree, page: page, resolver: resolver, issues: &links) }
             fallthrough
         default:
-            var child = Int(node.firstChild)
-            while child >= 0 {
+            tree.forEachChild(of: index) { child, tree in
                 transformNode(child, in: &tree, page: page, ids: &ids, headings: &headings, anchors: &anchors, byLanguage: byLanguage,
                               artifacts: &artifacts, references: &references, texts: &texts, blockNumber: &blockNumber,
                               languages: &languages, problems: &problems, resolver: resolver, links: &links)
-                child = Int(tree[child].nextSibling)
             }
         }
     }
@@ -362,11 +353,7 @@ struct Transformer {
     /// page is transformed.
     static func resolveLinks(_ index: Int, in tree: inout MarkdownTree, page: Page, resolver: LinkResolver, issues: inout [LinkIssue]) {
         resolveLink(index, in: &tree, page: page, resolver: resolver, issues: &issues)
-        var child = Int(tree[index].firstChild)
-        while child >= 0 {
-            resolveLinks(child, in: &tree, page: page, resolver: resolver, issues: &issues)
-            child = Int(tree[child].nextSibling)
-        }
+        tree.forEachChild(of: index) { resolveLinks($0, in: &$1, page: page, resolver: resolver, issues: &issues) }
     }
 
     /// Rewrites node `index` if it is a link or an image (not its children).
@@ -413,8 +400,8 @@ struct Transformer {
         var nextHeading = 0
         func heading(_ id: String) -> Page.Heading? {
             let headings = page.headings
-            guard let found = headings[nextHeading...].firstIndex(where: { ExactString.sameBytes($0.id, id) })
-                    ?? headings[..<nextHeading].firstIndex(where: { ExactString.sameBytes($0.id, id) }) else { return nil }
+            guard let found = headings[nextHeading...].firstIndex(where: { UTF8Bytes.same($0.id, id) })
+                    ?? headings[..<nextHeading].firstIndex(where: { UTF8Bytes.same($0.id, id) }) else { return nil }
             nextHeading = found + 1
             return headings[found]
         }
